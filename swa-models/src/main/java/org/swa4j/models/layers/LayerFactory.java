@@ -1,0 +1,56 @@
+package org.swa4j.models.layers;
+
+import java.util.List;
+
+import org.deeplearning4j.nn.conf.layers.Layer;
+
+/**
+ * The one place where the models meet the implementation of their compute-heavy layers.
+ *
+ * <p>Every model in {@code org.swa4j.models} creates its convolutions, BatchNorms, activations and
+ * pooling layers through a {@code LayerFactory}, never directly, so that the stock DL4J layers can
+ * be swapped for layers on ND4J's native (OneDNN) ops without touching any model definition.
+ * Dense, dropout and output layers are not performance-critical and are built by the models
+ * directly.
+ *
+ * <p>Contract shared by every implementation (tests check it against the stock one):
+ * <ul>
+ *   <li>Data format NCHW. Padding is explicit and symmetric, as in PyTorch's {@code padding=p}
+ *       (DL4J {@code ConvolutionMode.Truncate} with {@code padding(p, p)}).</li>
+ *   <li>Convolutions are He-normal initialised ({@code WeightInit.RELU}), identity activation.</li>
+ *   <li>BatchNorm: eps 1e-5, DL4J decay 0.9 (PyTorch momentum 0.1), gamma 1 and beta 0 initially,
+ *       and it stores the running <em>variance</em> ({@code useLogStd(false)}), never log10 std,
+ *       under the parameter keys {@code gamma}, {@code beta}, {@code mean}, {@code var}.</li>
+ *   <li>A block method ({@link #convBnRelu}, {@link #bnRelu}) returns the layers to chain in order;
+ *       an implementation may return one fused layer where fusing measures faster.</li>
+ * </ul>
+ */
+public interface LayerFactory {
+
+    /** Short name of the implementation, recorded with every result ("stock", "native", ...). */
+    String name();
+
+    /** {@code kernel x kernel} convolution, {@code stride}, zero padding {@code padding} per side. */
+    Layer conv(int nIn, int nOut, int kernel, int stride, int padding, boolean bias);
+
+    /** Spatial BatchNorm over {@code channels} channels (see the class contract). */
+    Layer batchNorm(int channels);
+
+    /** Element-wise ReLU. */
+    Layer relu();
+
+    /** Max pooling, no padding. */
+    Layer maxPool(int kernel, int stride);
+
+    /** Average pooling, no padding. */
+    Layer avgPool(int kernel, int stride);
+
+    /** Global average pooling from [N, C, H, W] to [N, C]. */
+    Layer globalAvgPool();
+
+    /** Convolution without bias, then BatchNorm, then ReLU. */
+    List<Layer> convBnRelu(int nIn, int nOut, int kernel, int stride, int padding);
+
+    /** BatchNorm then ReLU: the pre-activation of PreResNet, WideResNet and PyramidNet blocks. */
+    List<Layer> bnRelu(int channels);
+}
