@@ -1,0 +1,28 @@
+package org.swa4j.models.layers;
+
+import java.util.List;
+
+/** The layer factories by name, and the one every model uses unless told otherwise. */
+public final class LayerFactories {
+
+    private LayerFactories() {
+    }
+
+    /** Names accepted by {@link #byName(String)}. */
+    public static List<String> names() {
+        return List.of("stock");
+    }
+
+    /** The factory models use by default. */
+    public static LayerFactory defaultFactory() {
+        return new StockLayerFactory();
+    }
+
+    /** The factory called {@code name}; rejects unknown names with the list of known ones. */
+    public static LayerFactory byName(String name) {
+        if ("stock".equals(name)) {
+            return new StockLayerFactory();
+        }
+        throw new IllegalArgumentException("unknown layer factory '" + name + "'; known: " + names());
+    }
+}
