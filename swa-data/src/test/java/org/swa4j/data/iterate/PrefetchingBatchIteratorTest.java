@@ -161,6 +161,20 @@ class PrefetchingBatchIteratorTest {
     }
 
     @Test
+    void augmentationOfTheSameExampleChangesFromPassToPass() {
+        LabelledImages one = numbered(1);
+        PrefetchingBatchIterator it = new PrefetchingBatchIterator(one, new PadCropFlip(2, 4, 0.5), ChannelNormaliser.unit(1),
+                one.classNames(), 1, 1, 5, true, false, 1);
+        Set<String> outputs = new java.util.HashSet<>();
+        for (int e = 0; e < 10; e++) {
+            it.setEpoch(e);
+            outputs.add(Arrays.toString(it.next().getFeatures().dup().data().asFloat()));
+        }
+        // 25 offsets x 2 flips: ten passes drawing the same one would have probability 50^-9
+        assertTrue(outputs.size() > 1, "the same augmentation in every pass");
+    }
+
+    @Test
     void batchesAreBuiltOnBackgroundThreads() {
         Set<String> threads = ConcurrentHashMap.newKeySet();
         PrefetchingBatchIterator it = plain(numbered(30), 4, 0, true, false);
