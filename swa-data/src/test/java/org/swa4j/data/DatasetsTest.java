@@ -97,6 +97,8 @@ class DatasetsTest {
         assertEquals(20, set.trainSize());
         assertArrayEquals(new int[] {2, 2, 2, 2, 2, 2, 2, 2, 2, 2}, set.trainImages().classCounts());
         assertEquals(5, set.testSize());
+        assertTrue(set.provenance().contains("stratified subset of 20") && set.provenance().contains("0.4914"),
+                set.provenance());
         assertThrows(IllegalArgumentException.class, () -> Datasets.open("cifar10", local().trainLimit(31).build()));
     }
 
