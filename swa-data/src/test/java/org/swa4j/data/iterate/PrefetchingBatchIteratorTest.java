@@ -175,6 +175,19 @@ class PrefetchingBatchIteratorTest {
     }
 
     @Test
+    void preProcessorSetMidPassReachesEveryLaterBatchIncludingPreparedOnes() {
+        PrefetchingBatchIterator it = plain(numbered(40), 4, 0, true, false);
+        assertTrue(it.next().getFeatures().sumNumber().doubleValue() > 0);
+        it.setPreProcessor(ds -> ds.getFeatures().muli(0));
+        int batches = 1;
+        while (it.hasNext()) {
+            assertEquals(0.0, it.next().getFeatures().sumNumber().doubleValue());
+            batches++;
+        }
+        assertEquals(10, batches);
+    }
+
+    @Test
     void batchesAreBuiltOnBackgroundThreads() {
         Set<String> threads = ConcurrentHashMap.newKeySet();
         PrefetchingBatchIterator it = plain(numbered(30), 4, 0, true, false);
