@@ -2,6 +2,8 @@ package org.swa4j.models.layers;
 
 import java.util.List;
 
+import org.swa4j.models.layers.fast.NativeLayerFactory;
+
 /** The layer factories by name, and the one every model uses unless told otherwise. */
 public final class LayerFactories {
 
@@ -10,7 +12,7 @@ public final class LayerFactories {
 
     /** Names accepted by {@link #byName(String)}. */
     public static List<String> names() {
-        return List.of("stock");
+        return List.of("stock", "native");
     }
 
     /** The factory models use by default. */
@@ -22,6 +24,9 @@ public final class LayerFactories {
     public static LayerFactory byName(String name) {
         if ("stock".equals(name)) {
             return new StockLayerFactory();
+        }
+        if ("native".equals(name)) {
+            return new NativeLayerFactory();
         }
         throw new IllegalArgumentException("unknown layer factory '" + name + "'; known: " + names());
     }
