@@ -13,6 +13,12 @@ import org.swa4j.data.EpochIterator;
 /**
  * The runner's use of {@code org.swa4j.core}: the averaged network, its BatchNorm recalibration on
  * a given pass of the training data, and atomic save/restore of the averaging state.
+ *
+ * <p>A saved average is the same average in float arithmetic but not the same internal
+ * representation ({@code AveragedModel} keeps {@code avg = s * A} and saves {@code s * A}), so later
+ * updates would round differently after a resume. The jobs therefore continue every epoch from the
+ * average they have just saved ({@link #restore}), interrupted or not: a resumed run computes
+ * exactly what an uninterrupted one does.
  */
 final class Averaging {
 

@@ -83,13 +83,13 @@ final class SgdJob {
         EpochIterator bn = ctx.batchNormIterator();
         DataSetIterator test = ctx.testIterator();
         long start = System.nanoTime();
-        final AveragedModel average = ema;
+        final AveragedModel[] average = {ema};
         for (int e = done; e < p.budgetEpochs(); e++) {
             long t0 = System.nanoTime();
             double lr = Schedules.sgd(p, e);
             LearningRates.set(updaters, lr);
             EpochOutcome o = TrainingEpoch.run(net, train, e, ctx.seed(), iteration, accuracy, null,
-                    average == null ? null : i -> average.update(net));
+                    average[0] == null ? null : i -> average[0].update(net));
             if (o.diverged()) {
                 Diverged.mark(ctx, methods, e + 1, epochs);
                 return;
@@ -105,7 +105,7 @@ final class SgdJob {
             }
             PredictionMetrics me = null;
             if (withEma) {
-                ComputationGraph model = Averaging.modelOf(average);
+                ComputationGraph model = Averaging.modelOf(average[0]);
                 Averaging.recomputeBatchNorm(model, bn, e);
                 me = Evaluation.of(model, test);
                 epochs.get("ema").add(new EpochMetrics(e + 1, lr, null, null, me.nll(), me.accuracy(), me.ece(), seconds));
@@ -122,8 +122,11 @@ final class SgdJob {
             if (p.methods().contains("fge") && e + 1 == p.fgeStartEpoch()) {
                 Checkpoints.saveNet(net, FgeJob.startFile(ctx));
             }
-            ck.save(e + 1, net, average, null);
-            ck.commit(new CheckpointState(e + 1, iteration, average == null ? 0 : average.count(), 0, epochs, results,
+            ck.save(e + 1, net, average[0], null);
+            if (withEma) {
+                average[0] = Averaging.restore(ck.average(e + 1), net, p.ema().decay(), average[0].count());
+            }
+            ck.commit(new CheckpointState(e + 1, iteration, average[0] == null ? 0 : average[0].count(), 0, epochs, results,
                     ctx.provenance().startTime(), seconds));
             ctx.writeRunning(epochs, results);
             ctx.log().line(line + String.format(java.util.Locale.ROOT, " (%.1fs) ", (System.nanoTime() - t0) / 1e9)
@@ -132,7 +135,7 @@ final class SgdJob {
         java.nio.file.Path models = ctx.dir().root().resolve("models");
         Checkpoints.saveNet(net, models.resolve("sgd-seed" + ctx.seed() + ".zip"));
         if (withEma) {
-            Checkpoints.saveNet(Averaging.modelOf(average), models.resolve("ema-seed" + ctx.seed() + ".zip"));
+            Checkpoints.saveNet(Averaging.modelOf(average[0]), models.resolve("ema-seed" + ctx.seed() + ".zip"));
         }
         for (String m : methods) {
             ctx.writeRecord(m, RunRecord.FINISHED, null, epochs.get(m), results.get(m), true);

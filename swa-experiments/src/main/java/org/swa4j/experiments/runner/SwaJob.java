@@ -109,6 +109,9 @@ final class SwaJob {
                 }
             }
             ck.save(e + 1, net, swa.count() > 0 ? swa : null, null);
+            if (swa.count() > 0) {
+                swa = Averaging.restore(ck.average(e + 1), net, Double.NaN, swa.count());
+            }
             ck.commit(new CheckpointState(e + 1, iteration, swa.count(), 0, epochs, results, ctx.provenance().startTime(), seconds));
             ctx.writeRunning(epochs, results);
             double took = (System.nanoTime() - t0) / 1e9;
