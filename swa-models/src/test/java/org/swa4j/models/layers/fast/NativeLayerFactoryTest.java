@@ -19,20 +19,24 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.swa4j.models.layers.LayerFactories;
+import org.swa4j.models.layers.LayerFactory;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.swa4j.models.layers.StockLayerFactory;
 
-/** The native layers against the stock DL4J layers they replace. */
+/** The native and fused layers against the stock DL4J layers they replace. */
 class NativeLayerFactoryTest {
 
     private static final int BATCH = 6;
 
-    private static MultiLayerNetwork[] pair(DataType dt, org.nd4j.linalg.learning.config.IUpdater updater) {
+    private static MultiLayerNetwork[] pair(String factory, DataType dt, org.nd4j.linalg.learning.config.IUpdater updater) {
         MultiLayerNetwork stock = TinyNets.cnn(new StockLayerFactory(), dt, updater, 7);
-        MultiLayerNetwork fast = TinyNets.cnn(new NativeLayerFactory(), dt, updater, 8);
+        MultiLayerNetwork fast = TinyNets.cnn(LayerFactories.byName(factory), dt, updater, 8);
         // random running statistics so that inference mode is exercised with non-trivial values
         for (int i = 0; i < stock.getnLayers(); i++) {
             stock.getLayer(i).paramTable().forEach((k, v) -> {
@@ -56,8 +60,8 @@ class NativeLayerFactoryTest {
         assertTrue(diff <= tol * scale, what + ": max abs difference " + diff + " > " + tol * scale);
     }
 
-    private static void assertSameOutputsAndGradients(DataType dt, double tol) {
-        MultiLayerNetwork[] nets = pair(dt, new NoOp());
+    private static void assertSameOutputsAndGradients(String factory, DataType dt, double tol) {
+        MultiLayerNetwork[] nets = pair(factory, dt, new NoOp());
         INDArray x = TinyNets.input(dt, BATCH, 11);
         INDArray y = TinyNets.labels(dt, BATCH, 12);
         assertClose(nets[0].output(x, false), nets[1].output(x, false), tol, "inference output");
@@ -73,52 +77,52 @@ class NativeLayerFactoryTest {
         assertClose(gStock, gFast, tol, "flat gradient (weights and running-statistics pseudo-gradients)");
     }
 
-    @Test
-    void outputsAndGradientsEqualStockInDouble() {
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "fused"})
+    void outputsAndGradientsEqualStockInDouble(String factory) {
         // Outputs agree to ~1e-13 in double; libnd4j's generic (non-OneDNN) batchnorm_bp loses about
         // 1e-7 relative precision in double (e.g. the bias gradient of a conv before BN is ~1e-8 instead
         // of ~1e-16), so gradients are compared at 1e-6 here and checked numerically in gradientCheckInDouble.
-        assertSameOutputsAndGradients(DataType.DOUBLE, 1e-6);
+        assertSameOutputsAndGradients(factory, DataType.DOUBLE, 1e-6);
     }
 
-    @Test
-    void outputsAndGradientsEqualStockInFloat() {
-        assertSameOutputsAndGradients(DataType.FLOAT, 1e-4);
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "fused"})
+    void outputsAndGradientsEqualStockInFloat(String factory) {
+        assertSameOutputsAndGradients(factory, DataType.FLOAT, 1e-4);
     }
 
-    @Test
-    void fitUpdatesWeightsAndRunningStatisticsLikeStock() {
-        MultiLayerNetwork[] nets = pair(DataType.FLOAT, new Sgd(0.1));
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "fused"})
+    void fitUpdatesWeightsAndRunningStatisticsLikeStock(String factory) {
+        MultiLayerNetwork[] nets = pair(factory, DataType.FLOAT, new Sgd(0.1));
         for (int step = 0; step < 3; step++) {
             INDArray x = TinyNets.input(DataType.FLOAT, BATCH, 20 + step);
             INDArray y = TinyNets.labels(DataType.FLOAT, BATCH, 30 + step);
             nets[0].fit(x, y);
             nets[1].fit(x, y);
         }
-        for (int i = 0; i < nets[0].getnLayers(); i++) {
-            for (String key : nets[0].getLayer(i).paramTable().keySet()) {
-                assertClose(nets[0].getLayer(i).getParam(key), nets[1].getLayer(i).getParam(key), 1e-4,
-                        "layer " + i + " param " + key + " after 3 fit steps");
-            }
-        }
+        // same flat layout (stock conv + BN + ReLU = fused layer), so the flat vectors compare directly
+        assertClose(nets[0].params(), nets[1].params(), 1e-4, "all parameters and running statistics after 3 fit steps");
         // the running mean must actually have moved from its start (decay 0.9 over three batches)
-        MultiLayerNetwork fresh = pair(DataType.FLOAT, new Sgd(0.1))[1];
-        assertTrue(fresh.getLayer(1).getParam("mean").sub(nets[1].getLayer(1).getParam("mean")).amaxNumber().doubleValue() > 1e-3);
+        MultiLayerNetwork fresh = pair(factory, DataType.FLOAT, new Sgd(0.1))[0];
+        assertTrue(fresh.getLayer(1).getParam("mean").sub(nets[0].getLayer(1).getParam("mean")).amaxNumber().doubleValue() > 1e-3);
     }
 
-    @Test
-    void gradientCheckInDouble() {
+    @ParameterizedTest
+    @ValueSource(strings = {"native", "fused"})
+    void gradientCheckInDouble(String factory) {
         DataType previous = org.nd4j.linalg.factory.Nd4j.defaultFloatingPointType();
         org.nd4j.linalg.factory.Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         try {
-            checkNativeGradients();
+            checkGradients(LayerFactories.byName(factory));
         } finally {
             org.nd4j.linalg.factory.Nd4j.setDefaultDataTypes(previous, previous);
         }
     }
 
-    private static void checkNativeGradients() {
-        MultiLayerNetwork net = TinyNets.cnn(new NativeLayerFactory(), DataType.DOUBLE, new NoOp(), 3);
+    private static void checkGradients(LayerFactory factory) {
+        MultiLayerNetwork net = TinyNets.cnn(factory, DataType.DOUBLE, new NoOp(), 3);
         Set<String> excluded = new HashSet<>();
         for (int i = 0; i < net.getnLayers(); i++) {
             for (String key : net.getLayer(i).paramTable().keySet()) {
@@ -135,7 +139,7 @@ class NativeLayerFactoryTest {
 
     @Test
     void serialisedNetworkReloadsWithNativeLayersAndPredictsIdentically() throws IOException {
-        MultiLayerNetwork net = pair(DataType.FLOAT, new Sgd(0.1))[1];
+        MultiLayerNetwork net = pair("native", DataType.FLOAT, new Sgd(0.1))[1];
         net.fit(TinyNets.input(DataType.FLOAT, BATCH, 40), TinyNets.labels(DataType.FLOAT, BATCH, 41));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ModelSerializer.writeModel(net, bytes, true);
@@ -147,6 +151,51 @@ class NativeLayerFactoryTest {
         assertEquals(net.params(), restored.params());
         INDArray x = TinyNets.input(DataType.FLOAT, BATCH, 42);
         assertEquals(net.output(x, false), restored.output(x, false));
+    }
+
+    @Test
+    void serialisedFusedNetworkReloadsAndPredictsIdentically() throws IOException {
+        MultiLayerNetwork net = pair("fused", DataType.FLOAT, new Sgd(0.1))[1];
+        net.fit(TinyNets.input(DataType.FLOAT, BATCH, 40), TinyNets.labels(DataType.FLOAT, BATCH, 41));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(net, bytes, true);
+        MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes.toByteArray()), true);
+        FusedConvBnReluLayer conf = assertInstanceOf(FusedConvBnReluLayer.class,
+                restored.getLayerWiseConfigurations().getConf(0).getLayer());
+        assertEquals(3, conf.getKernel());
+        assertEquals(1e-5, conf.getEps());
+        assertEquals(0.9, conf.getDecay());
+        assertInstanceOf(FusedConvBnRelu.class, restored.getLayer(0));
+        assertEquals(net.params(), restored.params());
+        INDArray x = TinyNets.input(DataType.FLOAT, BATCH, 42);
+        assertEquals(net.output(x, false), restored.output(x, false));
+        // the restored network keeps training identically
+        INDArray y = TinyNets.labels(DataType.FLOAT, BATCH, 43);
+        net.fit(x, y);
+        restored.fit(x, y);
+        assertEquals(net.params(), restored.params());
+    }
+
+    @Test
+    void fusedBatchMomentsAreTheMomentsOfTheConvolutionOutput() {
+        MultiLayerNetwork[] nets = pair("fused", DataType.DOUBLE, new NoOp());
+        INDArray x = TinyNets.input(DataType.DOUBLE, BATCH, 50);
+        // stock layer 0 is the convolution; its activation is what the fused layer normalises
+        INDArray z = nets[0].feedForwardToLayer(0, x, true).get(1);
+        INDArray[] m = ((FusedConvBnRelu) nets[1].getLayer(0)).batchMoments(x);
+        INDArray expectedMean = z.mean(0, 2, 3);
+        INDArray centred = z.sub(expectedMean.reshape(1, z.size(1), 1, 1));
+        INDArray expectedVar = centred.mul(centred).mean(0, 2, 3);
+        assertClose(expectedMean, m[0].reshape(expectedMean.shape()), 1e-12, "batch mean");
+        assertClose(expectedVar, m[1].reshape(expectedVar.shape()), 1e-12, "biased batch variance");
+    }
+
+    @Test
+    void fusedLayerRejectsImpossibleSettings() {
+        assertThrows(IllegalArgumentException.class, () -> new FusedConvBnReluLayer(0, 4, 3, 1, 1, 1e-5, 0.9));
+        assertThrows(IllegalArgumentException.class, () -> new FusedConvBnReluLayer(1, 4, 3, 1, -1, 1e-5, 0.9));
+        assertThrows(IllegalArgumentException.class, () -> new FusedConvBnReluLayer(1, 4, 3, 1, 1, 0, 0.9));
+        assertThrows(IllegalArgumentException.class, () -> new FusedConvBnReluLayer(1, 4, 3, 1, 1, 1e-5, 1.0));
     }
 
     @Test
