@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.swa4j.data.EpochIterator;
 
 /**
  * Evaluates a network at a point {@code w} of weight space: writes {@code w} into the trainable
@@ -20,6 +21,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * rather than infinity. The training loss adds {@code calcRegularizationScore(true)}: the L2 /
  * weight-decay term the network was configured to train with. The working network is modified;
  * pass a copy you do not need.
+ *
+ * <p>Every evaluation sees the same BN pass (pass 0 of an {@link EpochIterator}, so the same
+ * shuffling and augmentation at every point) and the whole of the training and test data.
  *
  * <p>Rejects a missing network, recalibration or test data, and a network with BN layers but no
  * BN data. The training data may be {@code null}: the training metrics are then {@code NaN}.
@@ -60,7 +64,7 @@ public final class PointEvaluator {
     public PointMetrics evaluate(INDArray w) {
         layout.write(w, net);
         if (layout.hasBatchNorm()) {
-            batchNormData.reset();
+            rewind(batchNormData);
             batchNorm.recompute(net, batchNormData);
         }
         return evaluateAsIs();
@@ -78,8 +82,8 @@ public final class PointEvaluator {
     }
 
     /** {@code {mean cross-entropy, error in percent}} of {@code net} over {@code data} (reset first). */
-    static double[] lossAndError(Model net, DataSetIterator data) {
-        data.reset();
+    public static double[] lossAndError(Model net, DataSetIterator data) {
+        rewind(data);
         double lossSum = 0;
         long wrong = 0;
         long n = 0;
@@ -98,6 +102,19 @@ public final class PointEvaluator {
             throw new IllegalArgumentException("evaluation data is empty");
         }
         return new double[] {lossSum / n, 100.0 * wrong / n};
+    }
+
+    /**
+     * Puts {@code data} at the start of the same pass every time: pass 0 of an {@link EpochIterator}
+     * (whose {@code reset()} would move on to the next, differently shuffled and augmented pass), the
+     * start of any other iterator.
+     */
+    static void rewind(DataSetIterator data) {
+        if (data instanceof EpochIterator epochs) {
+            epochs.setEpoch(0);
+        } else {
+            data.reset();
+        }
     }
 
     static INDArray output(Model net, INDArray features) {

@@ -155,9 +155,6 @@ public final class TrainableParameters {
      * or {@code null} when they are the same.
      */
     public String mismatch(TrainableParameters other) {
-        if (flatLength != other.flatLength) {
-            return "parameter count " + other.flatLength + " (including BN statistics) differs from " + flatLength;
-        }
         if (segments.size() != other.segments.size()) {
             return other.segments.size() + " trainable parameter arrays instead of " + segments.size();
         }
@@ -172,6 +169,9 @@ public final class TrainableParameters {
                         + " at offset " + b.flatOffset() + " instead of " + java.util.Arrays.toString(a.shape())
                         + " at offset " + a.flatOffset();
             }
+        }
+        if (flatLength != other.flatLength) {
+            return "it has " + other.flatLength + " parameters including BN statistics, not " + flatLength;
         }
         return null;
     }
