@@ -1,0 +1,153 @@
+package org.swa4j.core;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Where each parameter of a network lives inside its flat {@code params()} vector, and which of
+ * those ranges are BatchNorm running statistics rather than trainable weights.
+ *
+ * <p>A layer's running statistics are the parameters {@code mean}, {@code var} and
+ * {@code log10stdev} of a layer whose configuration is a DL4J {@code BatchNormalization} (or a
+ * subclass), or whose runtime layer implements {@link FusedBatchNorm}.
+ */
+final class ParamLayout {
+
+    /** Kind of a statistics range. */
+    enum StatKind { MEAN, VAR, LOG10_STD }
+
+    /** One contiguous range {@code [offset, offset + length)} of the flat parameter vector. */
+    record Range(String name, long offset, long length, long[] shape, StatKind stat) {
+        boolean isStatistic() {
+            return stat != null;
+        }
+    }
+
+    private final String kind;
+    private final long numParams;
+    private final List<Range> ranges;
+
+    private ParamLayout(String kind, long numParams, List<Range> ranges) {
+        this.kind = kind;
+        this.numParams = numParams;
+        this.ranges = ranges;
+    }
+
+    /** Reads the layout of a MultiLayerNetwork or ComputationGraph; rejects other models. */
+    static ParamLayout of(Model net) {
+        Layer[] layers;
+        String kind;
+        if (net instanceof MultiLayerNetwork mln) {
+            layers = mln.getLayers();
+            kind = "MultiLayerNetwork";
+        } else if (net instanceof ComputationGraph cg) {
+            layers = cg.getLayers();
+            kind = "ComputationGraph";
+        } else {
+            throw new IllegalArgumentException("net must be a MultiLayerNetwork or ComputationGraph, got "
+                    + (net == null ? "null" : net.getClass().getName()));
+        }
+        if (layers == null) {
+            throw new IllegalArgumentException(kind + " is not initialised (call init() first)");
+        }
+        INDArray flat = net.params();
+        long base = flat == null ? 0 : flat.offset();
+        long n = flat == null ? 0 : flat.length();
+        List<Range> ranges = new ArrayList<>();
+        long covered = 0;
+        for (int i = 0; i < layers.length; i++) {
+            Layer layer = layers[i];
+            boolean bn = isBatchNorm(layer);
+            String layerName = layer.conf().getLayer().getLayerName();
+            String prefix = i + ":" + (layerName == null ? "" : layerName) + "/";
+            for (Map.Entry<String, INDArray> e : layer.paramTable(false).entrySet()) {
+                INDArray view = e.getValue();
+                long offset = view.offset() - base;
+                if (offset < 0 || offset + view.length() > n || view.data().address() != flat.data().address()) {
+                    throw new IllegalStateException("parameter " + prefix + e.getKey()
+                            + " is not a view of the network's flat params()");
+                }
+                StatKind stat = bn ? statKind(e.getKey()) : null;
+                ranges.add(new Range(prefix + e.getKey(), offset, view.length(), view.shape(), stat));
+                covered += view.length();
+            }
+        }
+        if (covered != n) {
+            throw new IllegalStateException("layer parameters cover " + covered + " of " + n
+                    + " entries of params(); cannot map the flat vector");
+        }
+        ranges.sort((a, b) -> Long.compare(a.offset(), b.offset()));
+        return new ParamLayout(kind, n, List.copyOf(ranges));
+    }
+
+    /** True for a layer whose running statistics live among its parameters. */
+    static boolean isBatchNorm(Layer layer) {
+        return layer instanceof FusedBatchNorm
+                || layer.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization;
+    }
+
+    private static StatKind statKind(String key) {
+        return switch (key) {
+            case "mean" -> StatKind.MEAN;
+            case "var" -> StatKind.VAR;
+            case "log10stdev" -> StatKind.LOG10_STD;
+            default -> null;
+        };
+    }
+
+    long numParams() {
+        return numParams;
+    }
+
+    List<Range> ranges() {
+        return ranges;
+    }
+
+    List<Range> statistics() {
+        return ranges.stream().filter(Range::isStatistic).toList();
+    }
+
+    /**
+     * Throws IllegalArgumentException naming the first difference when {@code other} does not have
+     * this layout (network kind, parameter count, and every parameter's name, shape and position).
+     */
+    void requireSame(ParamLayout other) {
+        if (!kind.equals(other.kind)) {
+            throw new IllegalArgumentException("network is a " + other.kind + " but the averaged one is a " + kind);
+        }
+        if (numParams != other.numParams) {
+            throw new IllegalArgumentException("network has " + other.numParams
+                    + " parameters but the averaged one has " + numParams);
+        }
+        if (ranges.size() != other.ranges.size()) {
+            throw new IllegalArgumentException("network has " + other.ranges.size()
+                    + " parameter arrays but the averaged one has " + ranges.size());
+        }
+        for (int i = 0; i < ranges.size(); i++) {
+            Range a = ranges.get(i);
+            Range b = other.ranges.get(i);
+            if (a.offset() != b.offset() || !Arrays.equals(a.shape(), b.shape()) || a.stat() != b.stat()) {
+                throw new IllegalArgumentException("network parameter " + b.name() + " " + Arrays.toString(b.shape())
+                        + " at offset " + b.offset() + " differs from the averaged " + a.name() + " "
+                        + Arrays.toString(a.shape()) + " at offset " + a.offset());
+            }
+        }
+    }
+
+    /** A compact text form of the layout, stored with a saved averaging state. */
+    String describe() {
+        StringBuilder sb = new StringBuilder(kind).append(';').append(numParams);
+        for (Range r : ranges) {
+            sb.append(';').append(r.offset()).append(Arrays.toString(r.shape())).append(r.stat() == null ? "" : r.stat());
+        }
+        return sb.toString();
+    }
+}
