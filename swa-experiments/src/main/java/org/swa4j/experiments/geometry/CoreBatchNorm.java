@@ -1,6 +1,8 @@
 package org.swa4j.experiments.geometry;
 
-/** The production {@link BatchNormRecalibration}: swa-core's {@code BatchNormUpdate.run}. */
+import org.swa4j.core.BatchNormUpdate;
+
+/** The production {@link BatchNormRecalibration}: swa-core's {@link BatchNormUpdate#run}. */
 public final class CoreBatchNorm {
 
     private CoreBatchNorm() {
@@ -8,9 +10,6 @@ public final class CoreBatchNorm {
 
     /** {@code org.swa4j.core.BatchNormUpdate::run}. */
     public static BatchNormRecalibration recalibration() {
-        return (net, data) -> {
-            throw new UnsupportedOperationException(
-                    "BatchNorm recomputation needs swa-core's BatchNormUpdate, which is not merged into this build yet");
-        };
+        return BatchNormUpdate::run;
     }
 }
