@@ -14,6 +14,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * which the test error exceeds the centre's test error by more than {@code margin} (percentage
  * points); {@code NaN} when it never does within the radius.
  *
+ * <p>Direction {@code i} (0-based) is {@link RandomDirections#draw} with the {@code (i+1)}-th
+ * {@code nextLong()} of {@code new SplittableRandom(seed)}, so the same seed gives the same
+ * directions from every centre.
+ *
  * <p>Holds three weight vectors (centre, direction, point). Rejects fewer than one direction, a
  * radius that is not a whole number of positive steps, and a negative or non-finite margin.
  */
