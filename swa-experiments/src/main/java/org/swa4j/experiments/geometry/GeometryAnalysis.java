@@ -54,7 +54,7 @@ public final class GeometryAnalysis {
         Files.createDirectories(outDir);
         Model work = ModelFiles.load(in.sgd());
         NetworkSignature signature = NetworkSignature.of(work);
-        PointEvaluator evaluator = new PointEvaluator(work, batchNorm, data.batchNormData(),
+        PointEvaluator evaluator = new PointEvaluator(work, batchNorm, data.batchNormData(), data.batchNormPass(),
                 settings.trainMetrics() ? data.trainData() : null, data.testData());
         TrainableParameters layout = evaluator.layout();
         PointMetrics sgdStored = evaluator.evaluateAsIs();

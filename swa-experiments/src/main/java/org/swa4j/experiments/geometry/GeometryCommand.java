@@ -50,7 +50,7 @@ public final class GeometryCommand implements Callable<Integer> {
     @Option(names = "--snapshots", arity = "1..*", paramLabel = "FILE", description = "without DIR: the model files averaged into SWA")
     List<Path> snapshots = new ArrayList<>();
 
-    @Option(names = "--data", paramLabel = "NAME", description = "data set (default with DIR: the run's)")
+    @Option(names = "--data", paramLabel = "NAME", description = "without DIR: the data set (with DIR: the run's data, limits and BN stream)")
     String dataName;
 
     @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: DIR)")
@@ -133,30 +133,33 @@ public final class GeometryCommand implements Callable<Integer> {
                 directions, radius, radiusStep, margin, RandomDirections.Kind.parse(directionKind), directionSeed,
                 planeGrid, planeMargin, !noTrainMetrics);
         List<GeometryAnalysis.Inputs> runs = new ArrayList<>();
+        List<EvaluationData> evaluations = new ArrayList<>();
         Path root;
-        String name;
+        ImageDataset set;
         if (dir != null) {
-            if (sgd != null || swa != null || !snapshots.isEmpty()) {
-                throw new IllegalArgumentException("give either DIR or --sgd/--swa/--snapshots, not both");
+            if (sgd != null || swa != null || !snapshots.isEmpty() || dataName != null) {
+                throw new IllegalArgumentException("with DIR the models and data are the run's: --sgd, --swa, --snapshots "
+                        + "and --data are for two model files without a results directory");
             }
             FinishedRun run = new FinishedRun(new ResultsDirectory(dir));
             List<Integer> available = run.seeds();
             List<Integer> chosen = seeds == null ? available : seeds;
+            if (chosen.isEmpty()) {
+                throw new IllegalArgumentException(dir + " has no seed with finished SGD and SWA runs");
+            }
+            Preset preset = run.preset(chosen.get(0));
+            data.trainLimit = preset.trainLimit() == null ? 0 : preset.trainLimit();
+            data.testLimit = preset.testLimit() == null ? 0 : preset.testLimit();
+            set = data.open(preset.dataset());
             for (int seed : chosen) {
                 if (!available.contains(seed)) {
                     throw new IllegalArgumentException("seed " + seed + " has no finished SGD and SWA runs in " + dir
                             + "; finished seeds: " + available);
                 }
                 runs.add(run.inputs(seed, plane));
-            }
-            if (runs.isEmpty()) {
-                throw new IllegalArgumentException(dir + " has no seed with finished SGD and SWA runs");
-            }
-            Preset preset = run.preset(chosen.get(0));
-            name = dataName != null ? dataName : preset.dataset();
-            if (dataName == null) {
-                data.trainLimit = preset.trainLimit() == null ? 0 : preset.trainLimit();
-                data.testLimit = preset.testLimit() == null ? 0 : preset.testLimit();
+                evaluations.add(new EvaluationData(preset.dataset(),
+                        set.train(preset.batchSize(), FinishedRun.batchNormSeed(seed), preset.augment()), preset.swaEpochs() - 1,
+                        set.train(data.batchSize(), data.seed(), false), set.test(data.batchSize())));
             }
             root = out != null ? out : dir;
         } else {
@@ -164,19 +167,19 @@ public final class GeometryCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("without DIR, --sgd, --swa, --data and --out are all required");
             }
             runs.add(new GeometryAnalysis.Inputs("models", sgd, swa, snapshots, plane, null, null));
-            name = dataName;
+            set = data.open(dataName);
+            evaluations.add(new EvaluationData(dataName, set.train(data.batchSize(), data.seed(), data.augment()), 0,
+                    set.train(data.batchSize(), data.seed(), false), set.test(data.batchSize())));
             root = out;
         }
-        ImageDataset set = data.open(name);
-        EvaluationData evaluation = new EvaluationData(name, set.train(data.batchSize(), data.seed(), data.augment()),
-                set.train(data.batchSize(), data.seed(), false), set.test(data.batchSize()));
         stdout.printf(Locale.ROOT, "geometry: %d run(s), up to %d points each (%d train / %d test examples, ND4J threads: %d)%n",
                 runs.size(), settings.pointCount(true), set.trainSize(), set.testSize(),
                 Nd4j.getEnvironment().maxMasterThreads());
         StringBuilder md = new StringBuilder("## Geometry: the SGD and SWA solutions (paper Figures 1, 4, 5)\n\n");
-        for (GeometryAnalysis.Inputs in : runs) {
+        for (int i = 0; i < runs.size(); i++) {
+            GeometryAnalysis.Inputs in = runs.get(i);
             Path outDir = root.resolve("geometry").resolve(in.label());
-            md.append(GeometryAnalysis.run(in, settings, evaluation, batchNorm, outDir, "geometry/" + in.label() + "/", stdout));
+            md.append(GeometryAnalysis.run(in, settings, evaluations.get(i), batchNorm, outDir, "geometry/" + in.label() + "/", stdout));
             AtomicFiles.writeString(root.resolve("geometry.md"), md.toString());
         }
         stdout.printf("wrote %s and %s%n", root.resolve("geometry"), root.resolve("geometry.md"));

@@ -22,8 +22,8 @@ import org.swa4j.data.EpochIterator;
  * weight-decay term the network was configured to train with. The working network is modified;
  * pass a copy you do not need.
  *
- * <p>Every evaluation sees the same BN pass (pass 0 of an {@link EpochIterator}, so the same
- * shuffling and augmentation at every point) and the whole of the training and test data.
+ * <p>Every evaluation sees the same BN pass (one chosen pass of an {@link EpochIterator}, so the
+ * same shuffling and augmentation at every point) and the whole of the training and test data.
  *
  * <p>Rejects a missing network, recalibration or test data, and a network with BN layers but no
  * BN data. The training data may be {@code null}: the training metrics are then {@code NaN}.
@@ -36,9 +36,24 @@ public final class PointEvaluator {
     private final DataSetIterator batchNormData;
     private final DataSetIterator trainData;
     private final DataSetIterator testData;
+    private final int batchNormPass;
 
+    /** An evaluator whose BN data is used from its start (pass 0 of an {@link EpochIterator}). */
     public PointEvaluator(Model net, BatchNormRecalibration batchNorm, DataSetIterator batchNormData,
                           DataSetIterator trainData, DataSetIterator testData) {
+        this(net, batchNorm, batchNormData, 0, trainData, testData);
+    }
+
+    /**
+     * An evaluator that recomputes BN on pass {@code batchNormPass} of {@code batchNormData} when it
+     * is an {@link EpochIterator} (the pass a run used for its own BN update, to reproduce it).
+     */
+    public PointEvaluator(Model net, BatchNormRecalibration batchNorm, DataSetIterator batchNormData, int batchNormPass,
+                          DataSetIterator trainData, DataSetIterator testData) {
+        if (batchNormPass < 0) {
+            throw new IllegalArgumentException("BN pass must be >= 0, got " + batchNormPass);
+        }
+        this.batchNormPass = batchNormPass;
         this.net = Objects.requireNonNull(net, "net");
         this.layout = TrainableParameters.of(net);
         this.batchNorm = Objects.requireNonNull(batchNorm, "batchNorm");
@@ -64,7 +79,7 @@ public final class PointEvaluator {
     public PointMetrics evaluate(INDArray w) {
         layout.write(w, net);
         if (layout.hasBatchNorm()) {
-            rewind(batchNormData);
+            rewind(batchNormData, batchNormPass);
             batchNorm.recompute(net, batchNormData);
         }
         return evaluateAsIs();
@@ -83,7 +98,7 @@ public final class PointEvaluator {
 
     /** {@code {mean cross-entropy, error in percent}} of {@code net} over {@code data} (reset first). */
     public static double[] lossAndError(Model net, DataSetIterator data) {
-        rewind(data);
+        rewind(data, 0);
         double lossSum = 0;
         long wrong = 0;
         long n = 0;
@@ -105,13 +120,13 @@ public final class PointEvaluator {
     }
 
     /**
-     * Puts {@code data} at the start of the same pass every time: pass 0 of an {@link EpochIterator}
-     * (whose {@code reset()} would move on to the next, differently shuffled and augmented pass), the
-     * start of any other iterator.
+     * Puts {@code data} at the start of the same pass every time: pass {@code pass} of an
+     * {@link EpochIterator} (whose {@code reset()} would move on to the next, differently shuffled
+     * and augmented pass), the start of any other iterator.
      */
-    static void rewind(DataSetIterator data) {
+    static void rewind(DataSetIterator data, int pass) {
         if (data instanceof EpochIterator epochs) {
-            epochs.setEpoch(0);
+            epochs.setEpoch(pass);
         } else {
             data.reset();
         }

@@ -41,7 +41,7 @@ import org.swa4j.experiments.results.RunRecord;
 /**
  * A tiny finished run in the layout of {@link FinishedRun}, made here: a conv+BN network trained
  * briefly on the embedded Fashion-MNIST subset (SGD), three snapshots averaged (SWA) with their BN
- * statistics recomputed on pass 0 of the seeded augmented training data, their test errors
+ * statistics recomputed as the runner does (last pass of the seed's BN stream), their test errors
  * recorded from an independent argmax count. The geometry command must reproduce both recorded
  * errors at t = 0 and t = 1.
  */
@@ -114,22 +114,24 @@ class GeometryCommandTest {
         double sgdError = testError(net, set.test(50));
         MultiLayerNetwork swa = net.clone();
         layout.write(sum.divi(3), swa);
-        EpochIterator bnPass = set.train(64, 1, true);
-        bnPass.setEpoch(0);
+        // as the runner: BN of the final average on pass (swaEpochs - 1) of the seed's BN stream
+        var quick = Presets.load("quick").withSeeds(1);
+        var preset = new org.swa4j.experiments.preset.Preset("tiny", "tiny", "fashion-mnist-embedded", quick.model(), null,
+                TRAIN, TEST, true, 1, 64, 2, 0.05, 0.9, 5e-4, List.of("sgd", "swa"), null, null,
+                new org.swa4j.experiments.preset.Preset.SwaOptions(1, 0.05, 1, List.of(1.0, 1.5), "swa", null, null), null, null);
+        EpochIterator bnPass = set.train(preset.batchSize(), FinishedRun.batchNormSeed(1), true);
+        bnPass.setEpoch(preset.swaEpochs() - 1);
         BatchNormUpdate.run(swa, bnPass);
         ModelSerializer.writeModel(swa, models.resolve("swa-seed1.zip").toFile(), false);
         double swaError = testError(swa, set.test(50));
 
-        var quick = Presets.load("quick").withSeeds(1);
-        writeRecord(new RunRecord("sgd", 1, RunRecord.FINISHED, null, quick, null, List.of(),
-                List.of(new BudgetResult(1.0, 3, 100 - sgdError, 0, 0))));
-        writeRecord(new RunRecord("swa", 1, RunRecord.FINISHED, null, quick, null, List.of(),
-                List.of(new BudgetResult(1.0, 3, 100 - swaError, 0, 0))));
+        writeRecord(new RunRecord("sgd", 1, RunRecord.FINISHED, null, preset, null, List.of(),
+                List.of(new BudgetResult(1.0, 2, 100 - sgdError, 0, 0))));
+        writeRecord(new RunRecord("swa", 1, RunRecord.FINISHED, null, preset, null, List.of(),
+                List.of(new BudgetResult(1.0, 2, 0, 0, 0), new BudgetResult(1.5, 3, 100 - swaError, 0, 0))));
 
         ByteArrayOutputStream text = new ByteArrayOutputStream();
-        int code = GeometryCommand.run(new String[] {dir.toString(), "--data", "fashion-mnist-embedded",
-                "--train-limit", String.valueOf(TRAIN), "--test-limit", String.valueOf(TEST), "--batch-size", "64",
-                "--seed", "1", "--analyses", "distances,line,plane", "--line-step", "0.5", "--plane-grid", "3",
+        int code = GeometryCommand.run(new String[] {dir.toString(), "--batch-size", "64", "--analyses", "distances,line,plane", "--line-step", "0.5", "--plane-grid", "3",
                 "--no-train-metrics"}, BatchNormUpdate::run, new PrintStream(text, true, StandardCharsets.UTF_8));
         String printed = text.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, printed);
