@@ -100,9 +100,13 @@ public final class ContourChart {
             int px = LEFT + (PLOT - 1) * k / 4;
             int py = TOP + PLOT - 1 - (PLOT - 1) * k / 4;
             g.drawString(String.format(Locale.ROOT, "%.3g", vx), px - 12, TOP + PLOT + 16);
-            g.drawString(String.format(Locale.ROOT, "%.3g", vy), 8, py + 4);
+            g.drawString(String.format(Locale.ROOT, "%.3g", vy), 20, py + 4);
         }
         g.drawString("u (along point 1 -> point 2)", LEFT + PLOT / 2 - 80, TOP + PLOT + 38);
+        java.awt.geom.AffineTransform saved = g.getTransform();
+        g.rotate(-Math.PI / 2);
+        g.drawString("v (towards point 3)", -(TOP + PLOT / 2 + 50), 14);
+        g.setTransform(saved);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.drawString(title, LEFT, 24);
         for (int py = 0; py < PLOT; py++) {
