@@ -83,7 +83,16 @@ public final class AveragedModel {
         this.accumulator = Nd4j.zeros(averageFlat.dataType(), averageFlat.shape());
         List<ParamLayout.Range> ranges = new ArrayList<>();
         for (ParamLayout.Range r : layout.statistics()) {
-            if (statistics == BatchNormStatistics.COPY || r.stat() == ParamLayout.StatKind.LOG10_STD) {
+            if (statistics == BatchNormStatistics.COPY) {
+                // copied verbatim: adjacent ranges (a layer's mean and var) are copied as one
+                ParamLayout.Range prev = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
+                if (prev != null && prev.offset() + prev.length() == r.offset()) {
+                    ranges.set(ranges.size() - 1, new ParamLayout.Range(prev.name() + "+" + r.name(), prev.offset(),
+                            prev.length() + r.length(), new long[] {prev.length() + r.length()}, prev.stat()));
+                } else {
+                    ranges.add(r);
+                }
+            } else if (r.stat() == ParamLayout.StatKind.LOG10_STD) {
                 ranges.add(r);
             }
         }

@@ -81,7 +81,7 @@ class AveragedModelTest {
                 assertEquals(sum[i] / k, avg[i], 1e-6, "weight " + i);
             }
         }
-        assertTrue(nStats > 0);
+        assertEquals(ParamLayout.of(net).statistics().stream().mapToLong(ParamLayout.Range::length).sum(), nStats);
         assertEquals(net.getClass(), swa.model().getClass());
     }
 
@@ -128,6 +128,23 @@ class AveragedModelTest {
     @Test
     void emaEqualsItsClosedFormComputationGraph() {
         emaEqualsClosedForm(TestNets.graph(2), 0.9, 4);
+    }
+
+    /** The network shape AveragingBenchmark measures (one dense layer of 1000 x k parameters). */
+    private static MultiLayerNetwork benchmarkShape() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+                .seed(1).dataType(DataType.FLOAT).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(999).nOut(3).build()).build());
+        net.init();
+        return net;
+    }
+
+    @Test
+    void benchmarkedSwaAndEmaUpdatesAreCorrectOnTheBenchmarkShape() {
+        MultiLayerNetwork net = benchmarkShape();
+        assertEquals(3000, net.numParams());
+        swaEqualsArithmeticMean(net);
+        emaEqualsClosedForm(benchmarkShape(), 0.999, 5);
     }
 
     @Test
