@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Regenerates swa-data's embedded Fashion-MNIST subset (6,000 train / 2,000 test images, 600 / 200 per class,
+# the first of each class in file order) from the four official IDX .gz files, deterministically, and prints
+# the SHA-256 of each generated file. Those values must equal EmbeddedFashionMnist.SHA256 (the loader checks
+# them; a test checks SHA256SUMS against them).
+#   scripts/make-embedded-fashion-mnist.sh [dir-with-official-files]   (default: /usr/share/datasets/fashion-mnist)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+src="${1:-/usr/share/datasets/fashion-mnist}"
+out=swa-data/src/main/resources/org/swa4j/data/embedded/fashion-mnist
+mvn -B -q -pl swa-data -am compile
+java -cp swa-data/target/classes org.swa4j.data.embedded.EmbeddedSubsetBuilder "$src" "$out"
+(cd "$out" && sha256sum -c SHA256SUMS)

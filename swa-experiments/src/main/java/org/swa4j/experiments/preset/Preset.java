@@ -1,0 +1,120 @@
+package org.swa4j.experiments.preset;
+
+import java.util.List;
+
+/**
+ * One reproducible comparison of SGD, EMA, FGE and SWA: a model, a data set, an SGD budget of
+ * {@code budgetEpochs} epochs and the reference hyperparameters. Presets are plain JSON files
+ * (snake_case keys, see {@code src/main/resources/presets/}) that users copy and edit.
+ *
+ * <p>Learning-rate schedule of the SGD run (timgaripov/swa {@code train.py}), epoch e 0-based:
+ * {@code t = e / budgetEpochs}, lr = lrInit for t <= 0.5, linear to 0.01 lrInit at t = 0.9, flat
+ * after. The SWA run has {@code round(max(swa.budgets) * budgetEpochs)} epochs with {@code t = e /
+ * swa.start} and final ratio {@code swa.lr / lrInit}; averaging after each epoch e with
+ * {@code e + 1 >= swa.start}. {@link PresetValidator} lists every problem of a preset at once.
+ *
+ * @param name          short name ({@code quick}, {@code cifar100-vgg16}, ...)
+ * @param description   one line for {@code swa presets}
+ * @param dataset       a name of {@code org.swa4j.data.Datasets}
+ * @param model         a name of {@code org.swa4j.models.Models}
+ * @param layers        layer implementation ({@code org.swa4j.models.layers.LayerFactories}); null = default
+ * @param trainLimit    use a stratified subset of n training examples (null = all)
+ * @param testLimit     use a stratified subset of n test examples (null = all)
+ * @param augment       the data set's reference augmentation during training
+ * @param seeds         number of seeds, 1..seeds
+ * @param batchSize     minibatch size
+ * @param budgetEpochs  the SGD budget B in epochs
+ * @param lrInit        initial learning rate
+ * @param momentum      heavy-ball momentum (PyTorch SGD semantics)
+ * @param weightDecay   coupled L2 weight decay (added to the gradient, PyTorch {@code weight_decay})
+ * @param methods       subset of sgd, ema, fge, swa
+ * @param ema           EMA options
+ * @param fge           FGE options
+ * @param swa           SWA options
+ * @param pretrained    path of a saved DL4J model to start from (ImageNet preset), else null
+ * @param paper         the paper's rows this preset reproduces, or null
+ */
+public record Preset(String name, String description, String dataset, String model, String layers,
+        Integer trainLimit, Integer testLimit, boolean augment, int seeds, int batchSize, int budgetEpochs,
+        double lrInit, double momentum, double weightDecay, List<String> methods,
+        EmaOptions ema, FgeOptions fge, SwaOptions swa, String pretrained, PaperMatch paper) {
+
+    /** The methods a preset can compare. */
+    public static final List<String> METHODS = List.of("sgd", "ema", "fge", "swa");
+
+    /**
+     * @param decay per-iteration EMA decay d in {@code ema = d ema + (1 - d) w}, in (0, 1)
+     */
+    public record EmaOptions(double decay) {
+    }
+
+    /**
+     * Fast Geometric Ensembling (dnn-mode-connectivity {@code fge.py}).
+     *
+     * @param startFraction fraction of the SGD budget whose checkpoint FGE starts from (0.8)
+     * @param cycleEpochs   length of one triangular cycle in epochs (2 in the reference; may be fractional, e.g. 0.5)
+     * @param lr1           maximum learning rate of the cycle
+     * @param lr2           minimum learning rate, where each snapshot is taken
+     */
+    public record FgeOptions(double startFraction, double cycleEpochs, double lr1, double lr2) {
+    }
+
+    /**
+     * @param start       averaging after every epoch e (0-based) with e + 1 >= start (reference swa_start)
+     * @param lr          the constant SWA learning rate reached at 0.9 start
+     * @param everyEpochs average every c epochs
+     * @param budgets     budgets (multiples of B) at which the average is evaluated; the run lasts the largest
+     * @param schedule    "swa" (the reference schedule) or "cyclic" (per-iteration lr1 -> lr2 cycles of
+     *                    {@code everyEpochs} epochs from the first epoch, average at each cycle's end; ImageNet)
+     * @param cyclicLr1   cyclic schedule: lr at the start of each cycle
+     * @param cyclicLr2   cyclic schedule: lr at the end of each cycle
+     */
+    public record SwaOptions(int start, double lr, int everyEpochs, List<Double> budgets, String schedule,
+            Double cyclicLr1, Double cyclicLr2) {
+    }
+
+    /**
+     * The paper's rows ({@code paper/table1.csv}, {@code paper/fge_cifar100.csv}) that match this
+     * preset, by their {@code dataset} and {@code model} columns.
+     */
+    public record PaperMatch(String dataset, String model) {
+    }
+
+    /** Number of epochs of the SWA run: round(max budget * B). */
+    public int swaEpochs() {
+        return epochsAt(swa.budgets().stream().mapToDouble(Double::doubleValue).max().orElse(1.0));
+    }
+
+    /** Epochs of a budget: round(budget * B). */
+    public int epochsAt(double budget) {
+        return (int) Math.round(budget * budgetEpochs);
+    }
+
+    /** The epoch count (1-based) after which FGE starts from the SGD run: round(startFraction * B). */
+    public int fgeStartEpoch() {
+        return (int) Math.round(fge.startFraction() * budgetEpochs);
+    }
+
+    /** A copy with another number of seeds. */
+    public Preset withSeeds(int n) {
+        return new Preset(name, description, dataset, model, layers, trainLimit, testLimit, augment, n, batchSize,
+                budgetEpochs, lrInit, momentum, weightDecay, methods, ema, fge, swa, pretrained, paper);
+    }
+
+    /** A copy with another layer implementation. */
+    public Preset withLayers(String l) {
+        return new Preset(name, description, dataset, model, l, trainLimit, testLimit, augment, seeds, batchSize,
+                budgetEpochs, lrInit, momentum, weightDecay, methods, ema, fge, swa, pretrained, paper);
+    }
+
+    /**
+     * A copy with SGD budget {@code b}; the SWA start and the FGE start scale with it
+     * (start' = round(start * b / B), at least 1).
+     */
+    public Preset withBudget(int b) {
+        SwaOptions s = swa == null ? null : new SwaOptions(Math.max(1, (int) Math.round((double) swa.start() * b / budgetEpochs)),
+                swa.lr(), swa.everyEpochs(), swa.budgets(), swa.schedule(), swa.cyclicLr1(), swa.cyclicLr2());
+        return new Preset(name, description, dataset, model, layers, trainLimit, testLimit, augment, seeds, batchSize,
+                b, lrInit, momentum, weightDecay, methods, ema, fge, s, pretrained, paper);
+    }
+}

@@ -1,0 +1,191 @@
+package org.swa4j.experiments.preset;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks a preset before anything is trained and lists every problem at once ({@link PresetProblems}).
+ *
+ * <p>Rules: seeds, batch size and budget positive; lr_init positive, momentum in [0, 1), weight decay
+ * non-negative; methods a non-empty subset of sgd, ema, fge, swa without repeats; EMA decay in (0, 1);
+ * FGE start fraction in (0, 1), at least one whole cycle after the start and a whole number of cycles,
+ * 0 < lr_2 <= lr_1 (a cycle may be a fraction of an epoch); SWA start in [1, SWA epochs] (not past the end), every budget positive with at
+ * least one averaging epoch before it, schedule "swa" or "cyclic" (cyclic needs both cyclic rates);
+ * train/test limits positive. Then the {@link Environment}: the model name, the data set name and
+ * whether its files are present, and the pretrained file.
+ */
+public final class PresetValidator {
+
+    /** What only the installed models and data can answer; returns a problem or null. */
+    public interface Environment {
+        /** Null if the model can be built for the preset's data, else why not. */
+        String modelProblem(Preset preset);
+
+        /** Null if the data set exists and its files are present, else what is missing and where to put it. */
+        String dataProblem(Preset preset);
+    }
+
+    private PresetValidator() {
+    }
+
+    /** Throws {@link PresetProblems} listing every problem of {@code p}; returns {@code p} if there is none. */
+    public static Preset validate(Preset p, Environment env) {
+        List<String> problems = staticProblems(p);
+        if (env != null && p.dataset() != null && p.model() != null) {
+            String data = env.dataProblem(p);
+            if (data != null) {
+                problems.add(data);
+            } else {
+                String model = env.modelProblem(p);
+                if (model != null) {
+                    problems.add(model);
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new PresetProblems(p.name() == null ? "?" : p.name(), problems);
+        }
+        return p;
+    }
+
+    /** The problems that need no data or model to find. */
+    public static List<String> staticProblems(Preset p) {
+        List<String> out = new ArrayList<>();
+        if (p.name() == null || p.name().isBlank()) {
+            out.add("name is missing");
+        }
+        if (p.dataset() == null) {
+            out.add("dataset is missing");
+        }
+        if (p.model() == null) {
+            out.add("model is missing");
+        }
+        if (p.seeds() < 1) {
+            out.add("seeds = " + p.seeds() + "; must be >= 1");
+        }
+        if (p.batchSize() < 1) {
+            out.add("batch_size = " + p.batchSize() + "; must be >= 1");
+        }
+        if (p.budgetEpochs() < 1) {
+            out.add("budget_epochs = " + p.budgetEpochs() + "; the SGD budget must be a positive number of epochs");
+        }
+        if (!(p.lrInit() > 0)) {
+            out.add("lr_init = " + p.lrInit() + "; must be > 0");
+        }
+        if (!(p.momentum() >= 0 && p.momentum() < 1)) {
+            out.add("momentum = " + p.momentum() + "; must be in [0, 1)");
+        }
+        if (!(p.weightDecay() >= 0)) {
+            out.add("weight_decay = " + p.weightDecay() + "; must be >= 0");
+        }
+        if (p.trainLimit() != null && p.trainLimit() < 1) {
+            out.add("train_limit = " + p.trainLimit() + "; must be >= 1 or absent");
+        }
+        if (p.testLimit() != null && p.testLimit() < 1) {
+            out.add("test_limit = " + p.testLimit() + "; must be >= 1 or absent");
+        }
+        List<String> methods = p.methods() == null ? List.of() : p.methods();
+        if (methods.isEmpty()) {
+            out.add("methods is empty; choose from " + Preset.METHODS);
+        }
+        Set<String> seen = new HashSet<>();
+        for (String m : methods) {
+            if (!Preset.METHODS.contains(m)) {
+                out.add("unknown method '" + m + "'; known: " + Preset.METHODS);
+            } else if (!seen.add(m)) {
+                out.add("method '" + m + "' is listed twice");
+            }
+        }
+        if (methods.contains("ema")) {
+            if (p.ema() == null) {
+                out.add("method ema needs an \"ema\" section with \"decay\"");
+            } else if (!(p.ema().decay() > 0 && p.ema().decay() < 1)) {
+                out.add("ema.decay = " + p.ema().decay() + "; must be in (0, 1)");
+            }
+        }
+        if (methods.contains("fge")) {
+            fgeProblems(p, out);
+        }
+        if (methods.contains("swa")) {
+            swaProblems(p, out);
+        }
+        return out;
+    }
+
+    private static void fgeProblems(Preset p, List<String> out) {
+        Preset.FgeOptions f = p.fge();
+        if (f == null) {
+            out.add("method fge needs an \"fge\" section");
+            return;
+        }
+        if (!(f.startFraction() > 0 && f.startFraction() < 1)) {
+            out.add("fge.start_fraction = " + f.startFraction() + "; must be in (0, 1)");
+        }
+        if (!(f.cycleEpochs() > 0)) {
+            out.add("fge.cycle_epochs = " + f.cycleEpochs() + "; must be > 0");
+        }
+        if (!(f.lr1() > 0) || !(f.lr2() > 0) || f.lr2() > f.lr1()) {
+            out.add("fge.lr1 = " + f.lr1() + ", fge.lr2 = " + f.lr2() + "; need 0 < lr2 <= lr1");
+        }
+        if (p.budgetEpochs() >= 1 && f.cycleEpochs() > 0 && f.startFraction() > 0 && f.startFraction() < 1) {
+            int start = p.fgeStartEpoch();
+            int remaining = p.budgetEpochs() - start;
+            if (start < 1) {
+                out.add("fge starts at epoch " + start + " (round(" + f.startFraction() + " * " + p.budgetEpochs() + ")); must be >= 1");
+            }
+            double cycles = remaining / f.cycleEpochs();
+            if (cycles < 1 - 1e-9 || Math.abs(cycles - Math.rint(cycles)) > 1e-9) {
+                out.add("fge has " + remaining + " epochs after its start (epoch " + start + " of " + p.budgetEpochs()
+                        + "); must be a positive whole number of cycles of " + f.cycleEpochs() + " epochs");
+            }
+        }
+    }
+
+    private static void swaProblems(Preset p, List<String> out) {
+        Preset.SwaOptions s = p.swa();
+        if (s == null) {
+            out.add("method swa needs a \"swa\" section");
+            return;
+        }
+        if (s.budgets() == null || s.budgets().isEmpty()) {
+            out.add("swa.budgets is empty; e.g. [1, 1.25, 1.5]");
+            return;
+        }
+        for (Double b : s.budgets()) {
+            if (b == null || !(b > 0)) {
+                out.add("swa.budgets contains " + b + "; every budget must be > 0");
+                return;
+            }
+        }
+        if (s.everyEpochs() < 1) {
+            out.add("swa.every_epochs = " + s.everyEpochs() + "; must be >= 1");
+        }
+        String schedule = s.schedule() == null ? "swa" : s.schedule();
+        if (!schedule.equals("swa") && !schedule.equals("cyclic")) {
+            out.add("swa.schedule = '" + schedule + "'; must be \"swa\" or \"cyclic\"");
+        }
+        if (schedule.equals("swa") && !(s.lr() > 0)) {
+            out.add("swa.lr = " + s.lr() + "; must be > 0");
+        }
+        if (schedule.equals("cyclic") && (s.cyclicLr1() == null || s.cyclicLr2() == null || !(s.cyclicLr1() > 0)
+                || !(s.cyclicLr2() > 0))) {
+            out.add("swa.schedule cyclic needs cyclic_lr1 > 0 and cyclic_lr2 > 0");
+        }
+        if (p.budgetEpochs() < 1) {
+            return;
+        }
+        int epochs = p.swaEpochs();
+        if (s.start() < 1 || s.start() > epochs) {
+            out.add("swa.start = " + s.start() + " is past the end of the SWA run (" + epochs + " epochs = "
+                    + "max budget * budget_epochs) or below 1; must be in [1, " + epochs + "]");
+        }
+        for (Double b : s.budgets()) {
+            if (p.epochsAt(b) < s.start()) {
+                out.add("swa budget " + b + " ends at epoch " + p.epochsAt(b) + ", before swa.start = " + s.start()
+                        + ": nothing would be averaged");
+            }
+        }
+    }
+}

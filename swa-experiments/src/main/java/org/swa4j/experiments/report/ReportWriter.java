@@ -1,0 +1,264 @@
+package org.swa4j.experiments.report;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import org.swa4j.experiments.preset.Preset;
+import org.swa4j.experiments.results.AtomicFiles;
+import org.swa4j.experiments.results.BudgetResult;
+import org.swa4j.experiments.results.Provenance;
+import org.swa4j.experiments.results.RunRecord;
+import org.swa4j.experiments.results.Summary;
+import org.swa4j.experiments.results.SummaryRow;
+
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Writes {@code report.md} and {@code report.html} of a results directory: what was run (preset,
+ * command, machine), the comparison table (mean +/- std, 95% CI, NLL, ECE, Welch p-value against
+ * SGD at the same budget, and the paper's number with our difference where the preset matches a
+ * row of the paper), the figures of {@link Plots}, the per-seed results, and every diverged run.
+ * It states what was measured; the paper's numbers are printed beside ours, never in their place.
+ */
+public final class ReportWriter {
+
+    private ReportWriter() {
+    }
+
+    /** Writes the report files and figures of {@code dir}. */
+    public static void write(Path dir, Preset preset, String command, List<RunRecord> records, List<SummaryRow> summary)
+            throws IOException {
+        List<String> plots = Plots.write(dir.resolve("plots"), records, summary);
+        Table table = comparisonTable(preset, summary, PaperNumbers.load());
+        Table perSeed = perSeedTable(records);
+        List<RunRecord> diverged = records.stream().filter(RunRecord::isDiverged).toList();
+        List<RunRecord> unfinished = records.stream().filter(r -> !r.isFinished() && !r.isDiverged()).toList();
+        Optional<Provenance> machine = records.stream().map(RunRecord::provenance).filter(p -> p != null).findFirst();
+
+        StringBuilder md = new StringBuilder();
+        md.append("# swa4j report: ").append(preset.name()).append("\n\n");
+        md.append(preset.description()).append("\n\n");
+        md.append("- Data: `").append(preset.dataset()).append("`").append(limits(preset)).append("; model `")
+                .append(preset.model()).append("`; SGD budget B = ").append(preset.budgetEpochs()).append(" epochs; batch ")
+                .append(preset.batchSize()).append("; lr_init ").append(preset.lrInit()).append(", momentum ")
+                .append(preset.momentum()).append(", weight decay ").append(preset.weightDecay()).append("\n");
+        md.append("- Methods: ").append(methodsLine(preset)).append("\n");
+        md.append("- Command: `").append(command).append("`\n");
+        machine.ifPresent(p -> md.append("- Machine: ").append(p.cpu()).append("; ").append(p.os()).append("; ")
+                .append(p.jvm()).append("; threads ").append(p.threads()).append("; backend ").append(p.backend())
+                .append("; layers ").append(p.layers()).append("; swa4j ").append(p.swa4jVersion()).append(" at ")
+                .append(p.gitCommit()).append("; DL4J ").append(p.dl4jVersion()).append("\n"));
+        md.append("- Wall time: ").append(wallTime(records)).append("\n\n");
+        md.append("## Results (test set)\n\n");
+        md.append("Accuracy in percent, mean ± sample std over the seeds that finished; 95% CI from Student's t; ")
+                .append("`p vs SGD`: two-sided Welch t-test of the accuracies against SGD at the same budget. ")
+                .append("Budgets are multiples of B.\n\n");
+        md.append(markdown(table)).append('\n');
+        if (!diverged.isEmpty()) {
+            md.append("## Diverged runs (excluded from every average)\n\n");
+            for (RunRecord r : diverged) {
+                md.append("- ").append(r.method()).append(" seed ").append(r.seed()).append(": non-finite loss in epoch ")
+                        .append(r.divergedEpoch()).append('\n');
+            }
+            md.append('\n');
+        }
+        if (!unfinished.isEmpty()) {
+            md.append("## Unfinished runs (not counted)\n\n");
+            for (RunRecord r : unfinished) {
+                md.append("- ").append(r.method()).append(" seed ").append(r.seed()).append(": ").append(r.epochs().size())
+                        .append(" epochs recorded\n");
+            }
+            md.append('\n');
+        }
+        md.append("## Figures\n\n");
+        for (String p : plots) {
+            md.append("![").append(p).append("](plots/").append(p).append(")\n\n");
+        }
+        md.append("## Per seed\n\n").append(markdown(perSeed)).append('\n');
+        md.append("Raw data: `summary.csv`, one JSON record per method and seed in `runs/`, the log in `swa.log`.\n");
+        AtomicFiles.writeString(dir.resolve("report.md"), md.toString());
+        AtomicFiles.writeString(dir.resolve("report.html"), html(preset, md.toString(), table, perSeed, plots, diverged));
+    }
+
+    /** The comparison table shown in the report (strings, already formatted). */
+    public static Table comparisonTable(Preset preset, List<SummaryRow> summary, PaperNumbers paper) {
+        List<String[]> rows = new ArrayList<>();
+        for (SummaryRow r : summary) {
+            String budget = Summary.budget(r.budget());
+            Optional<PaperNumbers.Row> p = preset.paper() == null ? Optional.empty()
+                    : paper.find(preset.paper().dataset(), preset.paper().model(), r.method(), budget);
+            rows.add(new String[] {r.method().toUpperCase(), budget, Integer.toString(r.n()),
+                    pm(r.accMean(), r.accStd()), interval(r), fmt(r.nllMean(), 3), fmt(r.eceMean(), 2), pValue(r.pVsSgd()),
+                    p.map(x -> pm(x.accMean(), x.accStd())).orElse(""),
+                    p.map(x -> String.format(Locale.ROOT, "%+.2f", r.accMean() - x.accMean())).orElse("")});
+        }
+        String[] names = {"method", "budget", "n", "accuracy", "95% CI", "NLL", "ECE", "p vs SGD", "paper", "ours − paper"};
+        Table t = Table.create("comparison");
+        for (int c = 0; c < names.length; c++) {
+            final int col = c;
+            t.addColumns(StringColumn.create(names[c], rows.stream().map(r -> r[col])));
+        }
+        return t;
+    }
+
+    static Table perSeedTable(List<RunRecord> records) {
+        StringColumn method = StringColumn.create("method");
+        StringColumn seed = StringColumn.create("seed");
+        StringColumn budget = StringColumn.create("budget");
+        StringColumn epochs = StringColumn.create("epochs");
+        StringColumn acc = StringColumn.create("accuracy");
+        StringColumn nll = StringColumn.create("NLL");
+        StringColumn ece = StringColumn.create("ECE");
+        for (RunRecord r : records) {
+            if (!r.isFinished()) {
+                continue;
+            }
+            for (BudgetResult b : r.results()) {
+                method.append(r.method().toUpperCase());
+                seed.append(Integer.toString(r.seed()));
+                budget.append(Summary.budget(b.budget()));
+                epochs.append(Integer.toString(b.epochs()));
+                acc.append(fmt(b.accuracy(), 2));
+                nll.append(fmt(b.nll(), 4));
+                ece.append(fmt(b.ece(), 2));
+            }
+        }
+        return Table.create("per seed", method, seed, budget, epochs, acc, nll, ece);
+    }
+
+    /** A Tablesaw table of strings as a Markdown pipe table. */
+    public static String markdown(Table t) {
+        StringBuilder sb = new StringBuilder("|");
+        for (String n : t.columnNames()) {
+            sb.append(' ').append(n).append(" |");
+        }
+        sb.append("\n|");
+        for (int c = 0; c < t.columnCount(); c++) {
+            sb.append(c < 3 ? ":---|" : "---:|");
+        }
+        sb.append('\n');
+        for (int r = 0; r < t.rowCount(); r++) {
+            sb.append('|');
+            for (int c = 0; c < t.columnCount(); c++) {
+                sb.append(' ').append(t.getString(r, c)).append(" |");
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    static String htmlTable(Table t) {
+        StringBuilder sb = new StringBuilder("<table>\n<tr>");
+        for (String n : t.columnNames()) {
+            sb.append("<th>").append(escape(n)).append("</th>");
+        }
+        sb.append("</tr>\n");
+        for (int r = 0; r < t.rowCount(); r++) {
+            sb.append("<tr>");
+            for (int c = 0; c < t.columnCount(); c++) {
+                sb.append("<td>").append(escape(t.getString(r, c))).append("</td>");
+            }
+            sb.append("</tr>\n");
+        }
+        return sb.append("</table>\n").toString();
+    }
+
+    private static String html(Preset preset, String md, Table table, Table perSeed, List<String> plots,
+            List<RunRecord> diverged) {
+        StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>swa4j report: ")
+                .append(escape(preset.name())).append("</title>\n<style>body{font-family:sans-serif;max-width:60em;margin:auto}"
+                        + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}"
+                        + "img{max-width:100%}</style></head><body>\n");
+        h.append("<h1>swa4j report: ").append(escape(preset.name())).append("</h1>\n<ul>\n");
+        for (String line : md.split("\n")) {
+            if (line.startsWith("- ") && !line.contains("non-finite")) {
+                h.append("<li>").append(escape(line.substring(2)).replace("`", "")).append("</li>\n");
+            }
+            if (line.startsWith("## ")) {
+                break;
+            }
+        }
+        h.append("</ul>\n<h2>Results (test set)</h2>\n<p>Accuracy in percent, mean ± sample std over seeds; 95% CI from "
+                + "Student's t; p vs SGD: two-sided Welch t-test against SGD at the same budget.</p>\n");
+        h.append(htmlTable(table));
+        if (!diverged.isEmpty()) {
+            h.append("<h2>Diverged runs (excluded from every average)</h2>\n<ul>\n");
+            for (RunRecord r : diverged) {
+                h.append("<li>").append(escape(r.method())).append(" seed ").append(r.seed()).append(": non-finite loss in epoch ")
+                        .append(r.divergedEpoch()).append("</li>\n");
+            }
+            h.append("</ul>\n");
+        }
+        h.append("<h2>Figures</h2>\n");
+        for (String p : plots) {
+            h.append("<p><img src=\"plots/").append(p).append("\" alt=\"").append(p).append("\"></p>\n");
+        }
+        h.append("<h2>Per seed</h2>\n").append(htmlTable(perSeed)).append("</body></html>\n");
+        return h.toString();
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    private static String limits(Preset p) {
+        String s = "";
+        if (p.trainLimit() != null) {
+            s += ", stratified subset of " + p.trainLimit() + " training examples";
+        }
+        if (p.testLimit() != null) {
+            s += ", stratified subset of " + p.testLimit() + " test examples";
+        }
+        return s;
+    }
+
+    private static String methodsLine(Preset p) {
+        List<String> parts = new ArrayList<>();
+        for (String m : p.methods()) {
+            parts.add(switch (m) {
+                case "sgd" -> "SGD (reference schedule, B epochs)";
+                case "ema" -> "EMA of the weights along the SGD run (decay " + p.ema().decay() + " per iteration, BN recomputed)";
+                case "fge" -> "FGE from the SGD checkpoint at epoch " + p.fgeStartEpoch() + " (cycle " + p.fge().cycleEpochs()
+                        + " epochs, lr " + p.fge().lr1() + " -> " + p.fge().lr2() + ", mean softmax of the snapshots)";
+                case "swa" -> "SWA (" + p.swaEpochs() + " epochs, averaging every " + p.swa().everyEpochs()
+                        + " epoch(s) from epoch " + p.swa().start() + ", swa_lr " + p.swa().lr() + ", BN update before each evaluation)";
+                default -> m;
+            });
+        }
+        return String.join("; ", parts);
+    }
+
+    private static String wallTime(List<RunRecord> records) {
+        double seconds = 0;
+        for (RunRecord r : records) {
+            if (!r.epochs().isEmpty()) {
+                seconds += r.epochs().get(r.epochs().size() - 1).seconds();
+            }
+        }
+        return String.format(Locale.ROOT, "%.0f s of training and evaluation summed over the runs", seconds);
+    }
+
+    private static String pm(double mean, double std) {
+        return Double.isFinite(std) ? String.format(Locale.ROOT, "%.2f ± %.2f", mean, std) : String.format(Locale.ROOT, "%.2f", mean);
+    }
+
+    private static String interval(SummaryRow r) {
+        return Double.isFinite(r.accCi95Low()) ? String.format(Locale.ROOT, "[%.2f, %.2f]", r.accCi95Low(), r.accCi95High()) : "";
+    }
+
+    private static String pValue(double p) {
+        if (!Double.isFinite(p)) {
+            return "";
+        }
+        return p < 0.001 ? String.format(Locale.ROOT, "%.1e", p) : String.format(Locale.ROOT, "%.3f", p);
+    }
+
+    private static String fmt(double v, int decimals) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + decimals + "f", v) : "";
+    }
+}
