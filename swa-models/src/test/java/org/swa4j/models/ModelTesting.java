@@ -107,7 +107,7 @@ public final class ModelTesting {
         }
     }
 
-    private static final int MAX_CHECKS_PER_PARAM = 8;
+    private static final int MAX_CHECKS_PER_PARAM = 5;
 
     private static boolean isRunningStatistic(String key) {
         return key.endsWith("_mean") || key.endsWith("_var") || key.endsWith("_log10stdev");
@@ -173,6 +173,7 @@ public final class ModelTesting {
             assertEquals(graph.params(), back.params());
             INDArray before = graph.outputSingle(false, x);
             INDArray after = back.outputSingle(false, x);
+            assertEquals(x.size(0), before.size(0));
             assertArrayEquals(before.data().asDouble(), after.data().asDouble(), 0.0);
             return back;
         } catch (IOException e) {
