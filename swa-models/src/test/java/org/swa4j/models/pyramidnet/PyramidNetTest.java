@@ -46,8 +46,7 @@ class PyramidNetTest {
 
     @Test
     void outputShapesAndRoundTrip() {
-        // 10 classes: the round trip below; all named models: OutputShapesTest (shape inference).
-        ModelTesting.assertOutputShape(Models.config("pyramidnet110_a48", 100, 3, 32, 32, 1), InputShape.CIFAR, 100);
+        // 100 classes: OutputShapesTest (shape inference over every named model's configuration).
         ComputationGraph g = Models.create("pyramidnet110_a48", 10, 3, 32, 32, 6);
         ModelTesting.assertRoundTrip(g, ModelTesting.randomImages(2, InputShape.CIFAR, 7));
     }

@@ -19,17 +19,12 @@ class ShakeShakeTest {
         ComputationGraph g = Models.create("shakeshake26_2x32d", 10, 3, 32, 32, 8);
         INDArray x = ModelTesting.randomImages(2, InputShape.CIFAR, 9);
         INDArray first = g.outputSingle(false, x);
+        assertEquals(10, first.size(1));
         assertEquals(first, g.outputSingle(false, x));
         assertNotEquals(g.outputSingle(true, x), g.outputSingle(true, x), "training passes draw new weights");
         ComputationGraph back = ModelTesting.assertRoundTrip(g, x);
         assertEquals(first, back.outputSingle(false, x));
         assertTrue(back.getVertex("stage1.block1.shake") instanceof ShakeShakeVertexImpl);
-    }
-
-    @Test
-    void outputShapesFor10And100Classes() {
-        // 10 classes: the round trip below; all named models: OutputShapesTest (shape inference).
-        ModelTesting.assertOutputShape(Models.config("shakeshake26_2x32d", 100, 3, 32, 32, 1), InputShape.CIFAR, 100);
     }
 
     @Test
