@@ -45,4 +45,12 @@ public interface ImageDataset {
 
     /** Test batches in file order, normalised, no augmentation; the last batch may be smaller. */
     DataSetIterator test(int batchSize);
+
+    /**
+     * One line for a run's provenance record: where the data came from, the sizes in use (and whether a limit
+     * took a subset), the augmentation and the normalisation constants.
+     */
+    default String provenance() {
+        return name() + ": train " + trainSize() + ", test " + testSize() + ", " + channels() + "x" + height() + "x" + width();
+    }
 }

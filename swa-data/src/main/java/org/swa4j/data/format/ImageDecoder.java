@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.swa4j.data.CorruptDataException;
 import org.swa4j.data.image.RawImage;
 
@@ -28,7 +29,8 @@ public final class ImageDecoder {
     public static RawImage decode(String source, byte[] content) {
         BufferedImage image;
         try {
-            image = ImageIO.read(new ByteArrayInputStream(content));
+            // an in-memory stream: ImageIO.read(InputStream) would spool to a temporary file when its cache is on
+            image = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(content)));
         } catch (Exception | OutOfMemoryError | StackOverflowError e) {
             throw new CorruptDataException(source, -1, "cannot be decoded as an image: " + e, e);
         }

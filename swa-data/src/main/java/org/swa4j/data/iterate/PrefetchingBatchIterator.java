@@ -266,22 +266,18 @@ public final class PrefetchingBatchIterator implements EpochIterator {
         return batchSize;
     }
 
-    /** Sets a pre-processor applied on the background threads to batches not yet submitted. */
+    /** Sets a pre-processor, applied on the background threads to every batch not yet returned (those prepared ahead are rebuilt). */
     @Override
     public void setPreProcessor(DataSetPreProcessor preProcessor) {
         this.preProcessor = preProcessor;
-        int keep = nextToReturn;
-        boolean wasTouched = touched;
-        int[] keepOrder = order;
         for (Future<DataSet> f : ahead) {
             f.cancel(false);
         }
         ahead.clear();
-        if (keepOrder != null) {
-            nextToSubmit = keep;
+        if (order != null) {
+            nextToSubmit = nextToReturn;
             submitAhead();
         }
-        touched = wasTouched;
     }
 
     @Override

@@ -34,23 +34,30 @@ public final class CifarDatasets {
     private static final Logger LOG = LoggerFactory.getLogger(CifarDatasets.class);
 
     /** One CIFAR variant's files and source. */
-    public record Spec(String name, String folder, List<String> trainFiles, List<String> testFiles, String archive,
-                       String md5) {
-        List<String> allFiles(Cifar100Label label) {
+    public record Spec(String name, String folder, boolean hundred, List<String> trainFiles, List<String> testFiles,
+                       String archive, String md5) {
+        /** Every file the set needs, data and meta. */
+        public List<String> allFiles() {
             List<String> all = new ArrayList<>(trainFiles);
             all.addAll(testFiles);
-            all.add(this == CIFAR10 ? "batches.meta.txt" : "fine_label_names.txt");
-            if (this != CIFAR10) {
-                all.add("coarse_label_names.txt");
+            if (hundred) {
+                all.addAll(List.of("fine_label_names.txt", "coarse_label_names.txt"));
+            } else {
+                all.add("batches.meta.txt");
             }
             return all;
         }
+
+        /** This spec fetching an archive with another MD5 (a local mirror, a test). */
+        public Spec withMd5(String otherMd5) {
+            return new Spec(name, folder, hundred, trainFiles, testFiles, archive, otherMd5);
+        }
     }
 
-    public static final Spec CIFAR10 = new Spec("cifar10", "cifar-10-batches-bin",
+    public static final Spec CIFAR10 = new Spec("cifar10", "cifar-10-batches-bin", false,
             List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin"),
             List.of("test_batch.bin"), "cifar-10-binary.tar.gz", "c32a1d4ab5d03f1284b67883e8d87530");
-    public static final Spec CIFAR100 = new Spec("cifar100", "cifar-100-binary", List.of("train.bin"), List.of("test.bin"),
+    public static final Spec CIFAR100 = new Spec("cifar100", "cifar-100-binary", true, List.of("train.bin"), List.of("test.bin"),
             "cifar-100-binary.tar.gz", "03b5dce01913d631647c71ecec9e9cb8");
     /** The official archives' home. */
     public static final URI OFFICIAL = URI.create("https://www.cs.toronto.edu/~kriz/");
@@ -61,7 +68,7 @@ public final class CifarDatasets {
     /** Finds (or downloads) and reads the set, applies limits and builds the data set. */
     public static InMemoryImageDataset open(Spec spec, DataOptions options) {
         List<Path> candidates = DataLocations.candidates(options, spec.folder(), false);
-        Path dir = candidates.stream().filter(d -> complete(spec, d, options.cifar100Label())).findFirst().orElse(null);
+        Path dir = candidates.stream().filter(d -> complete(spec, d)).findFirst().orElse(null);
         if (dir == null) {
             if (!options.allowDownload()) {
                 throw notFound(spec, candidates, options, "downloads are off (allowDownload=false)");
@@ -70,7 +77,7 @@ public final class CifarDatasets {
         }
         LabelledImages train;
         LabelledImages test;
-        if (spec == CIFAR10) {
+        if (!spec.hundred()) {
             List<String> names = CifarBinaryReader.readClassNames(dir.resolve("batches.meta.txt"), 10);
             train = CifarBinaryReader.readCifar10(paths(dir, spec.trainFiles()), names);
             test = CifarBinaryReader.readCifar10(paths(dir, spec.testFiles()), names);
@@ -91,8 +98,8 @@ public final class CifarDatasets {
         return files.stream().map(dir::resolve).toList();
     }
 
-    private static boolean complete(Spec spec, Path dir, Cifar100Label label) {
-        return spec.allFiles(label).stream().allMatch(f -> Files.isRegularFile(dir.resolve(f)));
+    private static boolean complete(Spec spec, Path dir) {
+        return spec.allFiles().stream().allMatch(f -> Files.isRegularFile(dir.resolve(f)));
     }
 
     private static Path download(Spec spec, DataOptions options) {
@@ -103,9 +110,9 @@ public final class CifarDatasets {
         deleteTree(staging);
         TarGzExtractor.extract(archive, staging);
         Path extracted = staging.resolve(spec.folder());
-        if (!complete(spec, extracted, options.cifar100Label())) {
+        if (!complete(spec, extracted)) {
             throw new CorruptDataException(archive.toString(), -1, "archive lacks some of " + spec.folder() + "/"
-                    + spec.allFiles(options.cifar100Label()));
+                    + spec.allFiles());
         }
         Path target = root.resolve(spec.folder());
         try {
@@ -133,7 +140,7 @@ public final class CifarDatasets {
     }
 
     private static DatasetNotFoundException notFound(Spec spec, List<Path> candidates, DataOptions options, String why) {
-        return new DatasetNotFoundException(spec.name() + " not found. Expected " + spec.allFiles(options.cifar100Label())
+        return new DatasetNotFoundException(spec.name() + " not found. Expected " + spec.allFiles()
                 + " in " + candidates + "; " + why + ". Download " + OFFICIAL.resolve(spec.archive()) + " (MD5 " + spec.md5()
                 + ") and unpack it in " + DataLocations.primary(options) + ", or allow downloads.");
     }

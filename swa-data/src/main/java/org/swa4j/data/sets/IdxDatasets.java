@@ -35,6 +35,10 @@ public final class IdxDatasets {
 
     /** An IDX data set's identity: name, folder, classes and official download source. */
     public record Spec(String name, String folder, List<String> classNames, URI baseUrl, List<String> md5) {
+        /** This spec fetching files with other MD5s (a local mirror, a test). */
+        public Spec withMd5(List<String> otherMd5) {
+            return new Spec(name, folder, classNames, baseUrl, List.copyOf(otherMd5));
+        }
     }
 
     public static final Spec FASHION_MNIST = new Spec("fashion-mnist", "fashion-mnist", FASHION_CLASSES,
@@ -118,7 +122,7 @@ public final class IdxDatasets {
         }
         return new DatasetNotFoundException(spec.name() + " not found. Expected the files " + expected + " in one of "
                 + candidates + "; " + why + ". Get them from " + spec.baseUrl() + " into " + candidates.get(0)
-                + (spec == FASHION_MNIST ? ", or on Debian: apt-get install dataset-fashion-mnist" : "")
+                + (spec.folder().equals("fashion-mnist") ? ", or on Debian: apt-get install dataset-fashion-mnist" : "")
                 + ", or allow downloads.");
     }
 }

@@ -28,14 +28,16 @@ public final class ImageNetDataset implements ImageDataset {
     public static final String FOLDER = "imagenet";
     private static final int SIZE = 224;
 
+    private final Path root;
     private final List<String> classes;
     private final ImageFolderSource train;
     private final ImageFolderSource val;
     private final ChannelNormaliser normaliser;
     private final int workers;
 
-    private ImageNetDataset(List<String> classes, ImageFolderSource train, ImageFolderSource val,
+    private ImageNetDataset(Path root, List<String> classes, ImageFolderSource train, ImageFolderSource val,
                             ChannelNormaliser normaliser, int workers) {
+        this.root = root;
         this.classes = classes;
         this.train = train;
         this.val = val;
@@ -73,7 +75,7 @@ public final class ImageNetDataset implements ImageDataset {
                 "imagenet train");
         List<String> valClasses = ImageFolderSource.classFolders(root.resolve("val"));
         ImageFolderSource val = limit(indexVal(root.resolve("val"), classes, valClasses), options.testLimit(), "imagenet val");
-        return new ImageNetDataset(classes, train, val, normaliser, options.workers());
+        return new ImageNetDataset(root, classes, train, val, normaliser, options.workers());
     }
 
     private static ImageFolderSource indexVal(Path valRoot, List<String> classes, List<String> present) {
@@ -140,6 +142,13 @@ public final class ImageNetDataset implements ImageDataset {
     @Override
     public int testSize() {
         return val.size();
+    }
+
+    @Override
+    public String provenance() {
+        return "imagenet: train " + train.size() + ", val " + val.size() + " images from " + root + ", " + classes.size()
+                + " classes, train transform " + RandomResizedCrop.standard(SIZE) + ", eval transform "
+                + ResizeCentreCrop.standard() + ", normalisation " + normaliser;
     }
 
     @Override

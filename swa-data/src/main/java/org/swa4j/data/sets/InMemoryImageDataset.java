@@ -104,6 +104,13 @@ public final class InMemoryImageDataset implements ImageDataset {
     }
 
     @Override
+    public String provenance() {
+        return name + ": train " + train.size() + " from " + train.source() + ", test " + test.size() + " from "
+                + test.source() + ", " + channels() + "x" + height() + "x" + width() + ", augmentation " + augmentation
+                + ", normalisation " + normaliser;
+    }
+
+    @Override
     public EpochIterator train(int batchSize, long seed, boolean augment, boolean dropLast) {
         ImageTransform transform = augment ? augmentation : new CopyTransform(height(), width());
         return new PrefetchingBatchIterator(train, transform, normaliser, classNames(), channels(), batchSize, seed, true,

@@ -1,0 +1,175 @@
+package org.swa4j.experiments.bench;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.swa4j.core.BatchNormUpdate;
+
+/**
+ * How much does BatchNorm recalibration ({@link BatchNormUpdate#run}) cost compared with one
+ * inference pass over the same data?
+ *
+ * <p>Problem: SWA must recompute BatchNorm statistics before every evaluation of the average. The
+ * baseline is {@code inference}: {@code output(x, false)} for every batch of the data set. The
+ * measured variant is {@code bnUpdate}: one {@link BatchNormUpdate#run} over the same batches (a
+ * training-mode forward pass up to the last BatchNorm layer plus per-channel moments). Target:
+ * time(bnUpdate) / time(inference) &lt;= 1.5.
+ *
+ * <p>Network: a small CIFAR-style CNN with four BatchNorm layers, input 3x32x32: conv 3x3 (32) - BN -
+ * relu - conv 3x3 (32) - BN - relu - maxpool 2 - conv 3x3 (64) - BN - relu - maxpool 2 - dense 128 - BN
+ * - softmax 10. Data: 8 seeded random batches of 128 images (1,024 images). The tear-down checks
+ * that the recomputed statistics are finite and that every BN layer's mean is the mean of its input
+ * over the data (recomputed directly from {@code feedForward}).
+ *
+ * <p>How to run (after {@code mvn -B -q -DskipTests package}):
+ * <pre>
+ *   java -Djavacpp.platform.extension=-onednn-avx2 \
+ *     -cp swa-experiments/target/swa-experiments-0.1.0-SNAPSHOT.jar:$(cat swa-experiments/target/classpath.txt) \
+ *     org.openjdk.jmh.Main BatchNormUpdateBenchmark -f 1 -wi 2 -i 3
+ * </pre>
+ * or run this class's {@code main} for the ratio.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+@Fork(value = 1, jvmArgsAppend = "-Djavacpp.platform.extension=-onednn-avx2")
+public class BatchNormUpdateBenchmark {
+
+    static final int BATCHES = 8;
+    static final int BATCH_SIZE = 128;
+    static final int[] BN_LAYERS = {1, 4, 8, 12};
+
+    private MultiLayerNetwork net;
+    private List<DataSet> batches;
+    private ExistingDataSetIterator iterator;
+
+    /** The benchmark network (seeded). */
+    static MultiLayerNetwork network() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.FLOAT)
+                .updater(new Nesterovs(0.05, 0.9)).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(32).padding(1, 1).activation(Activation.IDENTITY).build())
+                .layer(new BatchNormalization.Builder().build())
+                .layer(new org.deeplearning4j.nn.conf.layers.ActivationLayer(Activation.RELU))
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(32).padding(1, 1).activation(Activation.IDENTITY).build())
+                .layer(new BatchNormalization.Builder().build())
+                .layer(new org.deeplearning4j.nn.conf.layers.ActivationLayer(Activation.RELU))
+                .layer(new SubsamplingLayer.Builder(2, 2).stride(2, 2).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(64).padding(1, 1).activation(Activation.IDENTITY).build())
+                .layer(new BatchNormalization.Builder().build())
+                .layer(new org.deeplearning4j.nn.conf.layers.ActivationLayer(Activation.RELU))
+                .layer(new SubsamplingLayer.Builder(2, 2).stride(2, 2).build())
+                .layer(new DenseLayer.Builder().nOut(128).activation(Activation.IDENTITY).build())
+                .layer(new BatchNormalization.Builder().build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(32, 32, 3))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        net = network();
+        Nd4j.getRandom().setSeed(11);
+        batches = new ArrayList<>();
+        for (int b = 0; b < BATCHES; b++) {
+            INDArray x = Nd4j.randn(DataType.FLOAT, BATCH_SIZE, 3, 32, 32);
+            batches.add(new DataSet(x, Nd4j.zeros(DataType.FLOAT, BATCH_SIZE, 10)));
+        }
+        iterator = new ExistingDataSetIterator(batches);
+    }
+
+    @Benchmark
+    public double inference() {
+        double s = 0;
+        for (DataSet b : batches) {
+            s += net.output(b.getFeatures(), false).getDouble(0, 0);
+        }
+        return s;
+    }
+
+    @Benchmark
+    public INDArray bnUpdate() {
+        BatchNormUpdate.run(net, iterator);
+        return net.params();
+    }
+
+    @TearDown(Level.Trial)
+    public void check() {
+        for (double v : net.params().toDoubleVector()) {
+            if (!Double.isFinite(v)) {
+                throw new IllegalStateException("non-finite parameter after BatchNormUpdate: " + v);
+            }
+        }
+        if (net.getLayer(BN_LAYERS[0]).getParam("mean").sumNumber().doubleValue() == 0) {
+            return; // bnUpdate did not run in this trial (benchmark filtered)
+        }
+        for (int layer : BN_LAYERS) {
+            INDArray sum = null;
+            for (DataSet b : batches) {
+                INDArray in = net.feedForward(b.getFeatures(), true).get(layer);
+                INDArray m = in.rank() == 4 ? in.mean(0, 2, 3) : in.mean(0);
+                sum = sum == null ? m : sum.addi(m);
+            }
+            INDArray expected = sum.divi(BATCHES).reshape(-1);
+            INDArray actual = net.getLayer(layer).getParam("mean").reshape(-1);
+            if (!expected.equalsWithEps(actual, 1e-3)) {
+                throw new IllegalStateException("BN layer " + layer + " mean " + actual + " != direct " + expected);
+            }
+        }
+    }
+
+    /** Runs the benchmark and prints the ratio of a BatchNorm update to one inference pass. */
+    public static void main(String[] args) throws Exception {
+        Collection<RunResult> results = new Runner(new OptionsBuilder()
+                .include(BatchNormUpdateBenchmark.class.getName()).build()).run();
+        Map<String, Double> msPerOp = new TreeMap<>();
+        for (RunResult r : results) {
+            String bench = r.getParams().getBenchmark();
+            msPerOp.put(bench.substring(bench.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
+        }
+        System.out.printf("%ninference %.1f ms, bnUpdate %.1f ms over %d images: ratio %.2f (target <= 1.5)%n",
+                msPerOp.get("inference"), msPerOp.get("bnUpdate"), BATCHES * BATCH_SIZE,
+                msPerOp.get("bnUpdate") / msPerOp.get("inference"));
+    }
+}
