@@ -1,12 +1,127 @@
 package org.swa4j.experiments.bench;
 
-/** {@code swa bench-train}: training and inference throughput of a named model (issue 5 fills it in). */
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.swa4j.models.layers.LayerFactories;
+
+/**
+ * {@code swa bench-train}: training throughput (images/s) of a named model on random data, after
+ * warm-up, plus inference throughput and peak resident memory. The baseline to compare with is
+ * the same command with {@code --layers stock}, and {@code benchmarks/pytorch/bench_train.py}
+ * (PyTorch 1.13, same model, batch and thread count).
+ *
+ * <p>Each training step is one {@code fit} on a batch of N(0, 1) images with random one-hot labels
+ * (four pre-generated batches, rotated, so data preparation is not timed). Images/s is
+ * {@code batch * steps / total seconds}. The last line printed is {@code images/s: X} (training).
+ *
+ * <pre>
+ * java -Djavacpp.platform.extension=-onednn-avx2 -cp swa-experiments/target/swa-experiments-0.1.0-SNAPSHOT.jar:$(cat swa-experiments/target/classpath.txt) \
+ *   org.swa4j.experiments.bench.TrainBenchmark --model cnn32 --input 1x28x28 --batch 128 --steps 20 --threads 2
+ * </pre>
+ */
 public final class TrainBenchmark {
+
+    private static final int DISTINCT_BATCHES = 4;
+
     private TrainBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
     }
 
     /** Runs the benchmark with command-line arguments; returns the process exit code. */
     public static int run(String[] args) {
-        throw new UnsupportedOperationException("bench-train is not implemented yet");
+        BenchArgs a;
+        try {
+            a = BenchArgs.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench-train: " + e.getMessage());
+            return 2;
+        }
+        Result r = measure(a);
+        System.out.printf(Locale.ROOT, "model: %s  layers: %s  input: %dx%dx%d  batch: %d  threads: %d  params: %d%n",
+                a.model(), a.layers(), a.channels(), a.height(), a.width(), a.batch(), a.threads(), r.params());
+        System.out.printf(Locale.ROOT, "train step ms: median %.1f  min %.1f  max %.1f  (%d steps after %d warm-up)%n",
+                r.medianStepMs(), r.minStepMs(), r.maxStepMs(), a.steps(), a.warmup());
+        System.out.printf(Locale.ROOT, "inference images/s: %.1f%n", r.inferenceImagesPerSec());
+        System.out.printf(Locale.ROOT, "peak RSS MiB: %.0f (after training %.0f)%n", r.peakRssMiB(), r.trainPeakRssMiB());
+        System.out.printf(Locale.ROOT, "images/s: %.1f%n", r.trainImagesPerSec());
+        return 0;
+    }
+
+    /** What one benchmark run measured. */
+    public record Result(long params, double trainImagesPerSec, double inferenceImagesPerSec, double medianStepMs,
+            double minStepMs, double maxStepMs, double trainPeakRssMiB, double peakRssMiB) {
+    }
+
+    public static Result measure(BenchArgs a) {
+        Nd4j.getEnvironment().setMaxThreads(a.threads());
+        Nd4j.getEnvironment().setMaxMasterThreads(a.threads());
+        Nd4j.factory().blas().setMaxThreads(a.threads());
+        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+        Model net = BenchModels.build(a.model(), a.channels(), a.height(), a.width(), a.classes(),
+                LayerFactories.byName(a.layers()), a.seed());
+        List<DataSet> batches = new ArrayList<>();
+        Nd4j.getRandom().setSeed(a.seed());
+        java.util.SplittableRandom labels = new java.util.SplittableRandom(a.seed());
+        for (int i = 0; i < DISTINCT_BATCHES; i++) {
+            INDArray x = Nd4j.randn(DataType.FLOAT, a.batch(), a.channels(), a.height(), a.width());
+            INDArray y = Nd4j.zeros(DataType.FLOAT, a.batch(), a.classes());
+            for (int n = 0; n < a.batch(); n++) {
+                y.putScalar(n, labels.nextInt(a.classes()), 1.0);
+            }
+            batches.add(new DataSet(x, y));
+        }
+        for (int i = 0; i < a.warmup(); i++) {
+            fit(net, batches.get(i % DISTINCT_BATCHES));
+        }
+        double[] stepMs = new double[a.steps()];
+        long start = System.nanoTime();
+        for (int i = 0; i < a.steps(); i++) {
+            long t = System.nanoTime();
+            fit(net, batches.get(i % DISTINCT_BATCHES));
+            stepMs[i] = (System.nanoTime() - t) / 1e6;
+        }
+        double trainSec = (System.nanoTime() - start) / 1e9;
+        double trainPeak = PeakMemory.peakRssMiB();
+        for (int i = 0; i < a.warmup(); i++) {
+            output(net, batches.get(i % DISTINCT_BATCHES).getFeatures());
+        }
+        long inferStart = System.nanoTime();
+        for (int i = 0; i < a.steps(); i++) {
+            output(net, batches.get(i % DISTINCT_BATCHES).getFeatures());
+        }
+        double inferSec = (System.nanoTime() - inferStart) / 1e9;
+        double[] sorted = stepMs.clone();
+        Arrays.sort(sorted);
+        double images = (double) a.batch() * a.steps();
+        return new Result(net.numParams(), images / trainSec, images / inferSec, sorted[sorted.length / 2], sorted[0],
+                sorted[sorted.length - 1], trainPeak, PeakMemory.peakRssMiB());
+    }
+
+    private static void fit(Model net, DataSet batch) {
+        if (net instanceof MultiLayerNetwork mln) {
+            mln.fit(batch);
+        } else {
+            ((ComputationGraph) net).fit(batch);
+        }
+    }
+
+    private static INDArray output(Model net, INDArray x) {
+        if (net instanceof MultiLayerNetwork mln) {
+            return mln.output(x, false);
+        }
+        return ((ComputationGraph) net).outputSingle(false, x);
     }
 }

@@ -18,8 +18,8 @@ import java.util.List;
  * @param dataset       a name of {@code org.swa4j.data.Datasets}
  * @param model         a name of {@code org.swa4j.models.Models}
  * @param layers        layer implementation ({@code org.swa4j.models.layers.LayerFactories}); null = default
- * @param trainLimit    use only the first n training examples (null = all)
- * @param testLimit     use only the first n test examples (null = all)
+ * @param trainLimit    use a stratified subset of n training examples (null = all)
+ * @param testLimit     use a stratified subset of n test examples (null = all)
  * @param augment       the data set's reference augmentation during training
  * @param seeds         number of seeds, 1..seeds
  * @param batchSize     minibatch size
@@ -52,11 +52,11 @@ public record Preset(String name, String description, String dataset, String mod
      * Fast Geometric Ensembling (dnn-mode-connectivity {@code fge.py}).
      *
      * @param startFraction fraction of the SGD budget whose checkpoint FGE starts from (0.8)
-     * @param cycleEpochs   length of one triangular cycle in epochs (2 in the reference)
+     * @param cycleEpochs   length of one triangular cycle in epochs (2 in the reference; may be fractional, e.g. 0.5)
      * @param lr1           maximum learning rate of the cycle
      * @param lr2           minimum learning rate, where each snapshot is taken
      */
-    public record FgeOptions(double startFraction, int cycleEpochs, double lr1, double lr2) {
+    public record FgeOptions(double startFraction, double cycleEpochs, double lr1, double lr2) {
     }
 
     /**
@@ -98,6 +98,12 @@ public record Preset(String name, String description, String dataset, String mod
     /** A copy with another number of seeds. */
     public Preset withSeeds(int n) {
         return new Preset(name, description, dataset, model, layers, trainLimit, testLimit, augment, n, batchSize,
+                budgetEpochs, lrInit, momentum, weightDecay, methods, ema, fge, swa, pretrained, paper);
+    }
+
+    /** A copy with another layer implementation. */
+    public Preset withLayers(String l) {
+        return new Preset(name, description, dataset, model, l, trainLimit, testLimit, augment, seeds, batchSize,
                 budgetEpochs, lrInit, momentum, weightDecay, methods, ema, fge, swa, pretrained, paper);
     }
 

@@ -11,7 +11,7 @@ import java.util.Set;
  * <p>Rules: seeds, batch size and budget positive; lr_init positive, momentum in [0, 1), weight decay
  * non-negative; methods a non-empty subset of sgd, ema, fge, swa without repeats; EMA decay in (0, 1);
  * FGE start fraction in (0, 1), at least one whole cycle after the start and a whole number of cycles,
- * 0 < lr_2 <= lr_1; SWA start in [1, SWA epochs] (not past the end), every budget positive with at
+ * 0 < lr_2 <= lr_1 (a cycle may be a fraction of an epoch); SWA start in [1, SWA epochs] (not past the end), every budget positive with at
  * least one averaging epoch before it, schedule "swa" or "cyclic" (cyclic needs both cyclic rates);
  * train/test limits positive. Then the {@link Environment}: the model name, the data set name and
  * whether its files are present, and the pretrained file.
@@ -123,19 +123,20 @@ public final class PresetValidator {
         if (!(f.startFraction() > 0 && f.startFraction() < 1)) {
             out.add("fge.start_fraction = " + f.startFraction() + "; must be in (0, 1)");
         }
-        if (f.cycleEpochs() < 1) {
-            out.add("fge.cycle_epochs = " + f.cycleEpochs() + "; must be >= 1");
+        if (!(f.cycleEpochs() > 0)) {
+            out.add("fge.cycle_epochs = " + f.cycleEpochs() + "; must be > 0");
         }
         if (!(f.lr1() > 0) || !(f.lr2() > 0) || f.lr2() > f.lr1()) {
             out.add("fge.lr1 = " + f.lr1() + ", fge.lr2 = " + f.lr2() + "; need 0 < lr2 <= lr1");
         }
-        if (p.budgetEpochs() >= 1 && f.cycleEpochs() >= 1 && f.startFraction() > 0 && f.startFraction() < 1) {
+        if (p.budgetEpochs() >= 1 && f.cycleEpochs() > 0 && f.startFraction() > 0 && f.startFraction() < 1) {
             int start = p.fgeStartEpoch();
             int remaining = p.budgetEpochs() - start;
             if (start < 1) {
                 out.add("fge starts at epoch " + start + " (round(" + f.startFraction() + " * " + p.budgetEpochs() + ")); must be >= 1");
             }
-            if (remaining < f.cycleEpochs() || remaining % f.cycleEpochs() != 0) {
+            double cycles = remaining / f.cycleEpochs();
+            if (cycles < 1 - 1e-9 || Math.abs(cycles - Math.rint(cycles)) > 1e-9) {
                 out.add("fge has " + remaining + " epochs after its start (epoch " + start + " of " + p.budgetEpochs()
                         + "); must be a positive whole number of cycles of " + f.cycleEpochs() + " epochs");
             }

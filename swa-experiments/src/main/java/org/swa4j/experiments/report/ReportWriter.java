@@ -209,10 +209,10 @@ public final class ReportWriter {
     private static String limits(Preset p) {
         String s = "";
         if (p.trainLimit() != null) {
-            s += ", first " + p.trainLimit() + " training examples";
+            s += ", stratified subset of " + p.trainLimit() + " training examples";
         }
         if (p.testLimit() != null) {
-            s += ", first " + p.testLimit() + " test examples";
+            s += ", stratified subset of " + p.testLimit() + " test examples";
         }
         return s;
     }

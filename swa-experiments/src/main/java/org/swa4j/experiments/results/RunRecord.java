@@ -2,6 +2,8 @@ package org.swa4j.experiments.results;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import org.swa4j.experiments.preset.Preset;
 
 /**
@@ -22,10 +24,12 @@ public record RunRecord(String method, int seed, String status, Integer diverged
         return method + "-seed" + seed + ".json";
     }
 
+    @JsonIgnore
     public boolean isFinished() {
         return FINISHED.equals(status);
     }
 
+    @JsonIgnore
     public boolean isDiverged() {
         return DIVERGED.equals(status);
     }

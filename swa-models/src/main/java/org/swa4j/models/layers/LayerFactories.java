@@ -2,6 +2,9 @@ package org.swa4j.models.layers;
 
 import java.util.List;
 
+import org.swa4j.models.layers.fast.FusedLayerFactory;
+import org.swa4j.models.layers.fast.NativeLayerFactory;
+
 /** The layer factories by name, and the one every model uses unless told otherwise. */
 public final class LayerFactories {
 
@@ -10,7 +13,7 @@ public final class LayerFactories {
 
     /** Names accepted by {@link #byName(String)}. */
     public static List<String> names() {
-        return List.of("stock");
+        return List.of("stock", "native", "fused");
     }
 
     /** The factory models use by default. */
@@ -22,6 +25,12 @@ public final class LayerFactories {
     public static LayerFactory byName(String name) {
         if ("stock".equals(name)) {
             return new StockLayerFactory();
+        }
+        if ("native".equals(name)) {
+            return new NativeLayerFactory();
+        }
+        if ("fused".equals(name)) {
+            return new FusedLayerFactory();
         }
         throw new IllegalArgumentException("unknown layer factory '" + name + "'; known: " + names());
     }

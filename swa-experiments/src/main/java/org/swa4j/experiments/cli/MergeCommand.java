@@ -1,0 +1,38 @@
+package org.swa4j.experiments.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.swa4j.experiments.report.ReportGenerator;
+import org.swa4j.experiments.results.Merge;
+import org.swa4j.experiments.results.ResultsDirectory;
+import org.swa4j.experiments.results.Summary;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code swa merge DIR... --out DIR}: combine shard directories of one preset and write the combined report. */
+@Command(name = "merge", mixinStandardHelpOptions = true,
+        description = "Combine results directories of the same preset (e.g. one per --shard) into one, then write its summary and report. "
+                + "Unfinished runs are left out and listed.")
+public final class MergeCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "DIR", arity = "1..*", description = "results directories to combine")
+    List<Path> sources;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "directory of the combined results")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> leftOut = Merge.merge(sources, out, "swa merge " + sources + " --out " + out);
+        for (String s : leftOut) {
+            System.out.println("left out (unfinished): " + s);
+        }
+        System.out.print(Summary.csv(ReportGenerator.regenerate(new ResultsDirectory(out))));
+        System.out.println("report: " + out.resolve("report.md"));
+        return 0;
+    }
+}

@@ -1,0 +1,28 @@
+package org.swa4j.experiments.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import org.swa4j.experiments.report.ReportGenerator;
+import org.swa4j.experiments.results.ResultsDirectory;
+import org.swa4j.experiments.results.Summary;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code swa report DIR}: regenerate summary.csv, report.md, report.html and the plots from the run records. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Regenerate summary.csv, report.md, report.html and plots/ of a results directory from its run records.")
+public final class ReportCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "DIR", description = "results directory")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+        var rows = ReportGenerator.regenerate(new ResultsDirectory(dir));
+        System.out.print(Summary.csv(rows));
+        System.out.println("report: " + dir.resolve("report.md") + " and " + dir.resolve("report.html"));
+        return 0;
+    }
+}

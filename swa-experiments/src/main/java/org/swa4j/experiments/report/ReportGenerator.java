@@ -1,0 +1,32 @@
+package org.swa4j.experiments.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+
+import org.swa4j.experiments.results.Json;
+import org.swa4j.experiments.results.ResultsDirectory;
+import org.swa4j.experiments.results.RunRecord;
+import org.swa4j.experiments.results.Summary;
+import org.swa4j.experiments.results.SummaryRow;
+import org.swa4j.experiments.runner.RunOptions;
+
+/** Regenerates {@code summary.csv}, {@code report.md}, {@code report.html} and the plots of a results directory. */
+public final class ReportGenerator {
+
+    private ReportGenerator() {
+    }
+
+    /** Rebuilds everything derived from {@code dir}'s run records; returns the summary rows. */
+    public static List<SummaryRow> regenerate(ResultsDirectory dir) throws IOException {
+        if (!Files.isRegularFile(dir.runOptions())) {
+            throw new IllegalArgumentException(dir.root() + " is not a results directory: " + dir.runOptions() + " is missing");
+        }
+        RunOptions options = Json.read(dir.runOptions(), RunOptions.class);
+        List<RunRecord> records = dir.records();
+        List<SummaryRow> rows = Summary.rows(records);
+        Summary.write(dir.summary(), rows);
+        ReportWriter.write(dir.root(), options.preset(), options.command(), records, rows);
+        return rows;
+    }
+}

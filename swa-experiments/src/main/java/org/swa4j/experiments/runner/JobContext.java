@@ -1,0 +1,64 @@
+package org.swa4j.experiments.runner;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.swa4j.data.EpochIterator;
+import org.swa4j.data.ImageDataset;
+import org.swa4j.experiments.preset.Preset;
+import org.swa4j.experiments.results.BudgetResult;
+import org.swa4j.experiments.results.EpochMetrics;
+import org.swa4j.experiments.results.Json;
+import org.swa4j.experiments.results.Provenance;
+import org.swa4j.experiments.results.ResultsDirectory;
+import org.swa4j.experiments.results.RunRecord;
+
+/**
+ * What every job of one seed shares: the preset, the seed, the data, the results directory, the
+ * log and the provenance. Iterators are seeded from the seed: the training iterator with the seed
+ * itself (so SGD and SWA runs of a seed see the same batches in the same epochs), the iterator of
+ * BatchNorm updates with a second stream derived from it.
+ */
+public record JobContext(Preset preset, Cell cell, ImageDataset data, ResultsDirectory dir, ProgressLog log,
+        Provenance provenance) {
+
+    /** Test batches for evaluation (inference only, so the batch size does not change results). */
+    public static final int EVAL_BATCH = 256;
+
+    public int seed() {
+        return cell.seed();
+    }
+
+    public EpochIterator trainIterator() {
+        return data.train(preset.batchSize(), seed(), preset.augment());
+    }
+
+    public EpochIterator batchNormIterator() {
+        return data.train(preset.batchSize(), 0x5EED_B00BL + seed(), preset.augment());
+    }
+
+    public DataSetIterator testIterator() {
+        return data.test(EVAL_BATCH);
+    }
+
+    public Checkpoints checkpoints() {
+        return new Checkpoints(dir.checkpoint(cell.job(), seed()));
+    }
+
+    /** Writes the record of {@code method} (atomically). */
+    public void writeRecord(String method, String status, Integer divergedEpoch, List<EpochMetrics> epochs,
+            List<BudgetResult> results, boolean finished) throws IOException {
+        Provenance p = finished ? provenance.finished() : provenance;
+        Json.write(dir.record(method, seed()), new RunRecord(method, seed(), status, divergedEpoch, preset, p,
+                List.copyOf(epochs), List.copyOf(results)));
+    }
+
+    /** Writes the records of all methods of a state as running. */
+    public void writeRunning(Map<String, List<EpochMetrics>> epochs, Map<String, List<BudgetResult>> results) throws IOException {
+        for (String m : epochs.keySet()) {
+            writeRecord(m, RunRecord.RUNNING, null, epochs.get(m), results.getOrDefault(m, List.of()), false);
+        }
+    }
+}

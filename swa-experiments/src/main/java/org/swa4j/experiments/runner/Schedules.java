@@ -1,0 +1,52 @@
+package org.swa4j.experiments.runner;
+
+import org.swa4j.core.schedule.CyclicSchedule;
+import org.swa4j.core.schedule.SwaSchedule;
+import org.swa4j.experiments.preset.Preset;
+
+/**
+ * The learning rates of the four methods, as pure functions of counters the runner keeps (so a
+ * resumed run uses the same rates).
+ *
+ * <pre>
+ * sgd/swa (timgaripov/swa train.py), epoch e 0-based:
+ *   t = e / T   (T = B for SGD, swa.start for SWA);  r = 0.01 (SGD) or swa.lr / lr_init (SWA)
+ *   lr = lr_init * (1 if t <= 0.5; 1 - (1 - r)(t - 0.5)/0.4 if t <= 0.9; r otherwise)
+ * fge (dnn-mode-connectivity fge.py), iteration i 0-based since FGE's start, cycle C iterations:
+ *   t = (i mod C) / C;  lr = a1 (1 - 2t) + a2 2t if t < 0.5, else a1 (2t - 1) + a2 (2 - 2t)
+ * cyclic SWA (paper, ImageNet), iteration i 1-based, cycle c iterations:
+ *   t = (mod(i - 1, c) + 1) / c;  lr = (1 - t) a1 + t a2
+ * </pre>
+ * SGD, SWA and cyclic rates come from {@code org.swa4j.core.schedule} ({@link SwaSchedule},
+ * {@link CyclicSchedule}). The FGE rate is {@code FgeSchedule}'s formula counted in iterations, so that
+ * a cycle may be a fraction of an epoch (small CPU presets); for an even whole number of epochs per
+ * cycle it equals {@code FgeSchedule} (checked by a test).
+ */
+final class Schedules {
+
+    private Schedules() {
+    }
+
+    static double sgd(Preset p, int epoch) {
+        return SwaSchedule.sgd(p.lrInit(), p.budgetEpochs()).valueAt(0, epoch);
+    }
+
+    static double swa(Preset p, int epoch) {
+        return SwaSchedule.swa(p.lrInit(), p.swa().lr(), p.swa().start(), p.swaEpochs()).valueAt(0, epoch);
+    }
+
+    static double fge(long iteration, long cycle, double lr1, double lr2) {
+        double t = (double) (iteration % cycle) / cycle;
+        return t < 0.5 ? lr1 * (1.0 - 2.0 * t) + lr2 * 2.0 * t : lr1 * (2.0 * t - 1.0) + lr2 * (2.0 - 2.0 * t);
+    }
+
+    /** Whether FGE takes a snapshot after iteration {@code iteration} (0-based): at each cycle's minimum. */
+    static boolean fgeSnapshot(long iteration, long cycle) {
+        return (iteration + 1) % cycle == cycle / 2;
+    }
+
+    /** Cyclic SWA rate after {@code iteration} (0-based) steps of the job. */
+    static double cyclic(long iteration, long cycle, double lr1, double lr2) {
+        return new CyclicSchedule(lr1, lr2, Math.toIntExact(cycle)).valueAt(Math.toIntExact(iteration), 0);
+    }
+}

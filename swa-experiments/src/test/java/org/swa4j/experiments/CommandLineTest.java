@@ -1,0 +1,90 @@
+package org.swa4j.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every command answers --help; bad presets and options are refused before training, all problems at once. */
+class CommandLineTest {
+
+    @TempDir
+    Path tmp;
+
+    private static String capture(Runnable r) {
+        PrintStream old = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (PrintStream p = new PrintStream(out, true)) {
+            System.setOut(p);
+            System.setErr(p);
+            r.run();
+        } finally {
+            System.setOut(old);
+            System.setErr(oldErr);
+        }
+        return out.toString();
+    }
+
+    @Test
+    void helpOnEveryCommand() {
+        for (String c : new String[] {"run", "resume", "report", "presets", "models", "merge"}) {
+            int[] rc = new int[1];
+            String text = capture(() -> rc[0] = Main.execute(c, "--help"));
+            assertEquals(0, rc[0], c);
+            assertTrue(text.contains("Usage: swa " + c), text);
+        }
+        String top = capture(() -> Main.execute("--help"));
+        for (String c : new String[] {"run", "resume", "report", "presets", "models", "merge", "bench-train"}) {
+            assertTrue(top.contains(c), top);
+        }
+    }
+
+    @Test
+    void presetsListsAndShows() {
+        String list = capture(() -> Main.execute("presets"));
+        assertTrue(list.contains("quick") && list.contains("cifar100-vgg16") && list.contains("imagenet-swa-pretrained"), list);
+        String json = capture(() -> Main.execute("presets", "--show", "quick"));
+        assertTrue(json.contains("\"budget_epochs\" : 10"), json);
+    }
+
+    @Test
+    void invalidOptionsAreAllListedAndNothingIsTrained() throws Exception {
+        Path out = tmp.resolve("bad");
+        int[] rc = new int[1];
+        String text = capture(() -> rc[0] = Main.execute("run", "--preset", "quick", "--seeds", "0", "--epochs", "-3",
+                "--shard", "5/2", "--out", out.toString()));
+        assertEquals(2, rc[0], text);
+        assertTrue(text.contains("--seeds 0 must be >= 1"), text);
+        assertTrue(text.contains("--epochs -3"), text);
+        assertTrue(text.contains("shard index 5 must be in [0, 2)"), text);
+        assertTrue(!Files.exists(out), "nothing was written");
+    }
+
+    @Test
+    void unknownModelAndMissingDataAreRefusedBeforeTraining() throws Exception {
+        String preset = Files.readString(Path.of("src/test/resources/presets/tiny.json"))
+                .replace("\"cnn4\"", "\"resnet9000\"");
+        Path file = tmp.resolve("bad-model.json");
+        Files.writeString(file, preset);
+        int[] rc = new int[1];
+        String text = capture(() -> rc[0] = Main.execute("run", "--preset", file.toString(), "--out", tmp.resolve("o1").toString()));
+        assertEquals(2, rc[0], text);
+        assertTrue(text.contains("model 'resnet9000'"), text);
+        Path empty = Files.createDirectories(tmp.resolve("no-data"));
+        Path cifar = tmp.resolve("cifar.json");
+        Files.writeString(cifar, Files.readString(Path.of("src/test/resources/presets/tiny.json"))
+                .replace("\"fashion-mnist-embedded\"", "\"cifar10\""));
+        text = capture(() -> rc[0] = Main.execute("run", "--preset", cifar.toString(), "--data", empty.toString(), "--no-download",
+                "--out", tmp.resolve("o2").toString()));
+        assertEquals(2, rc[0], text);
+        assertTrue(text.contains("data set 'cifar10'"), text);
+        assertTrue(!Files.exists(tmp.resolve("o2")), "nothing was written");
+    }
+}

@@ -1,0 +1,102 @@
+package org.swa4j.experiments.preset;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** Every built-in preset is valid; a broken one gets every problem listed at once. */
+class PresetValidatorTest {
+
+    @Test
+    void everyBuiltInPresetLoadsAndPassesTheStaticRules() {
+        List<String> names = Presets.names();
+        assertTrue(names.size() >= 15, names.toString());
+        assertTrue(names.containsAll(List.of("quick", "fashion-mnist", "cifar10-vgg16", "cifar100-vgg16", "cifar10-preresnet164",
+                "cifar100-preresnet164", "cifar10-wrn28x10", "cifar100-wrn28x10", "cifar10-shakeshake26_2x64d",
+                "cifar100-shakeshake26_2x64d", "cifar10-pyramidnet272_a200", "cifar100-pyramidnet272_a200",
+                "imagenet-swa-pretrained")), names.toString());
+        for (String n : names) {
+            Preset p = Presets.load(n);
+            assertEquals(n, p.name(), "file name and name field agree");
+            assertEquals(List.of(), PresetValidator.staticProblems(p), n);
+        }
+    }
+
+    @Test
+    void referenceRecipesMatchDesignNotes() {
+        Preset vgg = Presets.load("cifar100-vgg16");
+        assertEquals(200, vgg.budgetEpochs());
+        assertEquals(300, vgg.swaEpochs());
+        assertEquals(161, vgg.swa().start());
+        assertEquals(0.05, vgg.lrInit());
+        assertEquals(5e-4, vgg.weightDecay());
+        assertEquals(0.01, vgg.swa().lr());
+        Preset pre = Presets.load("cifar100-preresnet164");
+        assertEquals(225, pre.swaEpochs());
+        assertEquals(126, pre.swa().start());
+        assertEquals(0.05, pre.swa().lr());
+        assertEquals(0.01, Presets.load("cifar10-preresnet164").swa().lr());
+        assertEquals(160, Presets.load("cifar100-wrn28x10").fgeStartEpoch(), "FGE starts from 160 of 200 SGD epochs");
+    }
+
+    @Test
+    void listsEveryProblemAtOnce() {
+        Preset q = Presets.load("quick");
+        Preset bad = new Preset("bad", "", "fashion-mnist-embedded", "cnn8", null, null, null, true, 0, 128, 10, -0.1, 1.0, 5e-4,
+                List.of("sgd", "ema", "adam", "swa", "swa", "fge"), new Preset.EmaOptions(1.5),
+                new Preset.FgeOptions(0.8, 3, 0.05, 0.01), new Preset.SwaOptions(20, 0.01, 1, List.of(1.0, 1.5, -1.0), "swa", null, null),
+                null, null);
+        PresetProblems e = assertThrows(PresetProblems.class, () -> PresetValidator.validate(bad, null));
+        String m = e.getMessage();
+        for (String expected : List.of("seeds = 0", "lr_init = -0.1", "momentum = 1.0", "unknown method 'adam'", "'swa' is listed twice",
+                "ema.decay = 1.5", "fge has 2 epochs after its start", "every budget must be > 0")) {
+            assertTrue(m.contains(expected), "missing '" + expected + "' in:\n" + m);
+        }
+        assertTrue(e.problems().size() >= 8, m);
+        assertEquals(List.of(), PresetValidator.staticProblems(q));
+    }
+
+    @Test
+    void swaStartPastTheEndAndNonPositiveBudgetAreRejected() {
+        Preset q = Presets.load("quick");
+        Preset late = new Preset("late", "", q.dataset(), q.model(), null, null, null, true, 3, 128, 10, 0.05, 0.9, 5e-4,
+                List.of("swa"), null, null, new Preset.SwaOptions(16, 0.01, 1, List.of(1.0, 1.5), "swa", null, null), null, null);
+        String m = String.join("\n", PresetValidator.staticProblems(late));
+        assertTrue(m.contains("swa.start = 16 is past the end of the SWA run (15 epochs"), m);
+        assertTrue(m.contains("swa budget 1.0 ends at epoch 10, before swa.start = 16"), m);
+        Preset zero = q.withBudget(1).withSeeds(3);
+        assertEquals(List.of(), PresetValidator.staticProblems(q.withBudget(20)));
+        Preset noBudget = new Preset("z", "", q.dataset(), q.model(), null, null, null, true, 3, 128, 0, 0.05, 0.9, 5e-4,
+                List.of("sgd"), null, null, null, null, null);
+        assertTrue(String.join("\n", PresetValidator.staticProblems(noBudget)).contains("budget_epochs = 0"));
+        assertTrue(zero.budgetEpochs() == 1);
+    }
+
+    @Test
+    void environmentProblemsComeWithTheStaticOnes() {
+        Preset q = Presets.load("quick");
+        PresetValidator.Environment env = new PresetValidator.Environment() {
+            @Override
+            public String modelProblem(Preset p) {
+                return "model '" + p.model() + "' is unknown";
+            }
+
+            @Override
+            public String dataProblem(Preset p) {
+                return null;
+            }
+        };
+        PresetProblems e = assertThrows(PresetProblems.class, () -> PresetValidator.validate(q.withSeeds(0), env));
+        assertEquals(2, e.problems().size(), e.getMessage());
+    }
+
+    @Test
+    void unknownPresetNamesListTheKnownOnes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Presets.load("nope"));
+        assertTrue(e.getMessage().contains("quick"), e.getMessage());
+    }
+}

@@ -1,0 +1,67 @@
+package org.swa4j.experiments.results;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.swa4j.experiments.Main;
+import org.swa4j.experiments.preset.Preset;
+import org.swa4j.experiments.preset.Presets;
+import org.swa4j.experiments.runner.RunOptions;
+
+/** Shard directories merge into one summary; unfinished records stay out; conflicts are refused. */
+class MergeTest {
+
+    @TempDir
+    Path tmp;
+
+    private Path shard(String name, Preset p, List<RunRecord> records) throws IOException {
+        ResultsDirectory d = new ResultsDirectory(tmp.resolve(name));
+        Json.write(d.runOptions(), new RunOptions(p, null, false, 2, "0/2", "swa run --preset quick --shard x"));
+        for (RunRecord r : records) {
+            Json.write(d.record(r.method(), r.seed()), r);
+        }
+        return d.root();
+    }
+
+    static RunRecord rec(Preset p, String method, int seed, String status, double acc) {
+        return new RunRecord(method, seed, status, null, p, null, List.of(),
+                status.equals(RunRecord.FINISHED) ? List.of(new BudgetResult(1, 10, acc, 0.3, 2)) : List.of());
+    }
+
+    @Test
+    void mergesShardsIntoOneSummaryAndReport() throws Exception {
+        Preset p = Presets.load("quick");
+        Path a = shard("a", p, List.of(rec(p, "sgd", 1, RunRecord.FINISHED, 88.1), rec(p, "swa", 1, RunRecord.FINISHED, 88.9),
+                rec(p, "sgd", 3, RunRecord.RUNNING, 0)));
+        Path b = shard("b", p, List.of(rec(p, "sgd", 2, RunRecord.FINISHED, 88.5), rec(p, "swa", 2, RunRecord.FINISHED, 89.2)));
+        Path out = tmp.resolve("merged");
+        assertEquals(0, Main.execute("merge", a.toString(), b.toString(), "--out", out.toString()));
+        List<String> lines = Files.readAllLines(out.resolve("summary.csv"));
+        assertEquals(3, lines.size(), lines.toString());
+        assertTrue(lines.get(1).startsWith("fashion-mnist-embedded,cnn8,sgd,1,2,88.3000,"), lines.get(1));
+        assertTrue(lines.get(2).startsWith("fashion-mnist-embedded,cnn8,swa,1,2,89.0500,"), lines.get(2));
+        assertTrue(Files.isRegularFile(out.resolve("report.html")));
+        assertTrue(!Files.exists(new ResultsDirectory(out).record("sgd", 3)), "a running record is not merged");
+    }
+
+    @Test
+    void refusesConflictsAndDifferentPresets() throws Exception {
+        Preset p = Presets.load("quick");
+        Path a = shard("a", p, List.of(rec(p, "sgd", 1, RunRecord.FINISHED, 88.1)));
+        Path b = shard("b", p, List.of(rec(p, "sgd", 1, RunRecord.FINISHED, 77.0)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Merge.merge(List.of(a, b), tmp.resolve("m1"), "test"));
+        assertTrue(e.getMessage().contains("two different finished results for sgd seed 1"), e.getMessage());
+        Path c = shard("c", p.withBudget(20), List.of());
+        e = assertThrows(IllegalArgumentException.class, () -> Merge.merge(List.of(a, c), tmp.resolve("m2"), "test"));
+        assertTrue(e.getMessage().contains("different configuration"), e.getMessage());
+    }
+}

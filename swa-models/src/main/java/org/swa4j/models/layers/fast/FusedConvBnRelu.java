@@ -1,0 +1,149 @@
+package org.swa4j.models.layers.fast;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.swa4j.core.FusedBatchNorm;
+
+/**
+ * Runtime of {@link FusedConvBnReluLayer}. Forward (training): {@code z = conv2d(x, W)}; batch
+ * mean/variance of z; {@code y = batchnorm(z)}; ReLU in place on y. Backward: the ReLU mask applied
+ * to the incoming gradient ({@code relu_bp} on y), {@code batchnorm_bp}, {@code conv2d_bp}. z and y
+ * live in the activations workspace between forward and backward. Inference uses the running
+ * statistics.
+ */
+public class FusedConvBnRelu extends BaseLayer<FusedConvBnReluLayer> implements FusedBatchNorm {
+
+    private final BatchMoments moments = new BatchMoments();
+    /** Pre-normalisation values of the last training-mode forward pass. */
+    private INDArray preNorm;
+    /** Output of the last training-mode forward pass. */
+    private INDArray output;
+
+    public FusedConvBnRelu(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    public Type type() {
+        return Type.CONVOLUTIONAL;
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    @Override
+    public boolean updaterDivideByMinibatch(String paramName) {
+        return !(FusedConvBnReluParams.MEAN.equals(paramName) || FusedConvBnReluParams.VAR.equals(paramName));
+    }
+
+    private INDArray vector(String key) {
+        INDArray p = getParam(key);
+        return p.reshape(p.length());
+    }
+
+    private INDArray convolve(INDArray x, ArrayType type, LayerWorkspaceMgr workspaceMgr) {
+        FusedConvBnReluLayer c = layerConf();
+        if (x.rank() != 4 || x.size(1) != c.getNIn()) {
+            throw new IllegalArgumentException("fused conv-BN-ReLU " + layerId() + " expects [N, " + c.getNIn()
+                    + ", H, W] input, got " + java.util.Arrays.toString(x.shape()));
+        }
+        INDArray z = workspaceMgr.createUninitialized(type, dataType, x.size(0), c.getNOut(),
+                NativeOps.outSize(x.size(2), c.getKernel(), c.getStride(), c.getPadding()),
+                NativeOps.outSize(x.size(3), c.getKernel(), c.getStride(), c.getPadding()));
+        NativeOps.conv2d(x, getParam(FusedConvBnReluParams.WEIGHT), null, c.getKernel(), c.getStride(), c.getPadding(), z);
+        return z;
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        applyDropOutIfNecessary(training, workspaceMgr);
+        INDArray x = NativeArrays.contiguous(input.castTo(dataType));
+        INDArray z = convolve(x, ArrayType.ACTIVATIONS, workspaceMgr);
+        INDArray mean;
+        INDArray var;
+        if (training) {
+            moments.compute(z);
+            mean = moments.mean();
+            var = moments.var();
+        } else {
+            mean = vector(FusedConvBnReluParams.MEAN);
+            var = vector(FusedConvBnReluParams.VAR);
+        }
+        INDArray y = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, z.shape());
+        NativeOps.batchNorm(z, mean, var, vector(FusedConvBnReluParams.GAMMA), vector(FusedConvBnReluParams.BETA),
+                layerConf().getEps(), y);
+        Transforms.relu(y, false);
+        if (training) {
+            preNorm = z;
+            output = y;
+        }
+        return y;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        if (preNorm == null) {
+            throw new IllegalStateException("fused conv-BN-ReLU " + layerId() + ": backprop without a training forward pass");
+        }
+        INDArray x = NativeArrays.contiguous(input.castTo(dataType));
+        INDArray dy = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, output.shape());
+        Nd4j.exec(DynamicCustomOp.builder("relu_bp").addInputs(output, NativeArrays.contiguous(epsilon.castTo(dataType)))
+                .addOutputs(dy).addFloatingPointArguments(0.0).build());
+        INDArray dGamma = gradientViews.get(FusedConvBnReluParams.GAMMA);
+        INDArray dBeta = gradientViews.get(FusedConvBnReluParams.BETA);
+        INDArray dMean = gradientViews.get(FusedConvBnReluParams.MEAN);
+        INDArray dVar = gradientViews.get(FusedConvBnReluParams.VAR);
+        INDArray dz = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, preNorm.shape());
+        // dMean and dVar double as the op's scratch outputs for dL/dmean and dL/dvar, then get overwritten.
+        NativeOps.batchNormBackprop(preNorm, moments.mean(), moments.var(), vector(FusedConvBnReluParams.GAMMA),
+                vector(FusedConvBnReluParams.BETA), dy, layerConf().getEps(), dz, dMean.reshape(dMean.length()),
+                dVar.reshape(dVar.length()), dGamma.reshape(dGamma.length()), dBeta.reshape(dBeta.length()));
+        RunningStats.pseudoGradient(vector(FusedConvBnReluParams.MEAN), moments.mean(), layerConf().getDecay(), dMean);
+        RunningStats.pseudoGradient(vector(FusedConvBnReluParams.VAR), moments.var(), layerConf().getDecay(), dVar);
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape());
+        INDArray dW = gradientViews.get(FusedConvBnReluParams.WEIGHT);
+        FusedConvBnReluLayer c = layerConf();
+        NativeOps.conv2dBackprop(x, getParam(FusedConvBnReluParams.WEIGHT), null, dz, c.getKernel(), c.getStride(),
+                c.getPadding(), dx, dW, null);
+        Gradient gradient = new DefaultGradient();
+        gradient.setGradientFor(FusedConvBnReluParams.WEIGHT, dW, 'c');
+        gradient.setGradientFor(FusedConvBnReluParams.GAMMA, dGamma);
+        gradient.setGradientFor(FusedConvBnReluParams.BETA, dBeta);
+        gradient.setGradientFor(FusedConvBnReluParams.MEAN, dMean);
+        gradient.setGradientFor(FusedConvBnReluParams.VAR, dVar);
+        preNorm = null;
+        output = null;
+        return new Pair<>(gradient, backpropDropOutIfPresent(dx));
+    }
+
+    @Override
+    public INDArray[] batchMoments(INDArray layerInput) {
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            INDArray x = NativeArrays.contiguous(layerInput.castTo(dataType));
+            INDArray z = convolve(x, ArrayType.ACTIVATIONS, LayerWorkspaceMgr.noWorkspaces());
+            BatchMoments m = new BatchMoments();
+            m.compute(z);
+            return new INDArray[] {m.mean().dup(), m.var().dup()};
+        }
+    }
+
+    @Override
+    public void clearNoiseWeightParams() {
+        // no weight noise
+    }
+}

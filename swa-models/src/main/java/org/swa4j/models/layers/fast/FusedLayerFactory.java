@@ -1,0 +1,65 @@
+package org.swa4j.models.layers.fast;
+
+import java.util.List;
+
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.swa4j.models.layers.LayerFactory;
+
+/**
+ * {@link NativeLayerFactory} plus one fused layer for every {@link #convBnRelu} block
+ * ({@link FusedConvBnReluLayer}: convolution, BatchNorm and ReLU in a single DL4J layer, same
+ * parameter layout as the three stock layers).
+ */
+public final class FusedLayerFactory implements LayerFactory {
+
+    /** BatchNorm epsilon and DL4J decay of the factory contract (PyTorch eps 1e-5, momentum 0.1). */
+    private static final double EPS = 1e-5;
+    private static final double DECAY = 0.9;
+
+    private final NativeLayerFactory separate = new NativeLayerFactory();
+
+    @Override
+    public String name() {
+        return "fused";
+    }
+
+    @Override
+    public Layer conv(int nIn, int nOut, int kernel, int stride, int padding, boolean bias) {
+        return separate.conv(nIn, nOut, kernel, stride, padding, bias);
+    }
+
+    @Override
+    public Layer batchNorm(int channels) {
+        return separate.batchNorm(channels);
+    }
+
+    @Override
+    public Layer relu() {
+        return separate.relu();
+    }
+
+    @Override
+    public Layer maxPool(int kernel, int stride) {
+        return separate.maxPool(kernel, stride);
+    }
+
+    @Override
+    public Layer avgPool(int kernel, int stride) {
+        return separate.avgPool(kernel, stride);
+    }
+
+    @Override
+    public Layer globalAvgPool() {
+        return separate.globalAvgPool();
+    }
+
+    @Override
+    public List<Layer> convBnRelu(int nIn, int nOut, int kernel, int stride, int padding) {
+        return List.of(new FusedConvBnReluLayer(nIn, nOut, kernel, stride, padding, EPS, DECAY));
+    }
+
+    @Override
+    public List<Layer> bnRelu(int channels) {
+        return separate.bnRelu(channels);
+    }
+}

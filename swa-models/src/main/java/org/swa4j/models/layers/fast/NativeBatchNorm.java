@@ -1,0 +1,83 @@
+package org.swa4j.models.layers.fast;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Runtime of {@link NativeBatchNormalization} for rank-4 NCHW input (rank-2 input falls back to
+ * the stock implementation). Training mode normalises with the batch mean and biased batch
+ * variance over (N, H, W); inference with the running {@code mean}/{@code var}.
+ */
+public class NativeBatchNorm extends org.deeplearning4j.nn.layers.normalization.BatchNormalization {
+
+    private final BatchMoments moments = new BatchMoments();
+
+    public NativeBatchNorm(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        if (input.rank() != 4) {
+            return super.activate(training, workspaceMgr);
+        }
+        INDArray x = NativeArrays.contiguous(input.castTo(dataType));
+        INDArray mean;
+        INDArray var;
+        if (training) {
+            moments.compute(x);
+            mean = moments.mean();
+            var = moments.var();
+        } else {
+            mean = vector(BatchNormalizationParamInitializer.GLOBAL_MEAN);
+            var = vector(BatchNormalizationParamInitializer.GLOBAL_VAR);
+        }
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape());
+        NativeOps.batchNorm(x, mean, var, vector(BatchNormalizationParamInitializer.GAMMA),
+                vector(BatchNormalizationParamInitializer.BETA), layerConf().getEps(), out);
+        return out;
+    }
+
+    private INDArray vector(String key) {
+        INDArray p = getParam(key);
+        return p.reshape(p.length());
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        if (input.rank() != 4) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        INDArray x = NativeArrays.contiguous(input.castTo(dataType));
+        moments.computeIfStale(x);
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape());
+        INDArray dGamma = gradientViews.get(BatchNormalizationParamInitializer.GAMMA);
+        INDArray dBeta = gradientViews.get(BatchNormalizationParamInitializer.BETA);
+        INDArray dMean = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_MEAN);
+        INDArray dVar = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_VAR);
+        // dMean and dVar double as the op's scratch outputs for dL/dmean and dL/dvar, then get overwritten.
+        NativeOps.batchNormBackprop(x, moments.mean(), moments.var(), vector(BatchNormalizationParamInitializer.GAMMA),
+                vector(BatchNormalizationParamInitializer.BETA), NativeArrays.contiguous(epsilon.castTo(dataType)),
+                layerConf().getEps(), dx, dMean.reshape(dMean.length()), dVar.reshape(dVar.length()),
+                dGamma.reshape(dGamma.length()), dBeta.reshape(dBeta.length()));
+        RunningStats.pseudoGradient(vector(BatchNormalizationParamInitializer.GLOBAL_MEAN), moments.mean(),
+                layerConf().getDecay(), dMean);
+        RunningStats.pseudoGradient(vector(BatchNormalizationParamInitializer.GLOBAL_VAR), moments.var(),
+                layerConf().getDecay(), dVar);
+        Gradient gradient = new DefaultGradient();
+        gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGamma);
+        gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, dBeta);
+        gradient.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_MEAN, dMean);
+        gradient.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_VAR, dVar);
+        return new Pair<>(gradient, backpropDropOutIfPresent(dx));
+    }
+}

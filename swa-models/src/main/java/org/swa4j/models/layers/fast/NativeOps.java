@@ -1,0 +1,103 @@
+package org.swa4j.models.layers.fast;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Thin calls into libnd4j's native convolution, BatchNorm and pooling ops, which dispatch to
+ * OneDNN when ND4J runs with the OneDNN classifier ({@code -Djavacpp.platform.extension=-onednn-avx2}).
+ *
+ * <p>All arrays are NCHW. Convolution weights are DL4J's {@code [out, in, kH, kW]} (libnd4j weight
+ * format 1), so no permuted copy is made. Outputs are written into the arrays the caller passes,
+ * which lets the layers place them in DL4J's workspaces and write gradients straight into the
+ * network's flat gradient view.
+ */
+final class NativeOps {
+
+    /** libnd4j iArg 9 of the 2-D conv/pool ops: 0 means NCHW. */
+    private static final int NCHW = 0;
+    /** libnd4j iArg 10 of conv2d: 1 means weights [oC, iC, kH, kW]. */
+    private static final int WEIGHTS_OIHW = 1;
+
+    private NativeOps() {
+    }
+
+    private static int[] convArgs(int kernel, int stride, int padding) {
+        return new int[] {kernel, kernel, stride, stride, padding, padding, 1, 1, 0, NCHW, WEIGHTS_OIHW};
+    }
+
+    /** {@code out = conv2d(x, w) + b}; {@code b} may be null. */
+    static void conv2d(INDArray x, INDArray w, INDArray b, int kernel, int stride, int padding, INDArray out) {
+        DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d")
+                .addIntegerArguments(convArgs(kernel, stride, padding))
+                .addOutputs(out);
+        op = b == null ? op.addInputs(x, w) : op.addInputs(x, w, b);
+        Nd4j.exec(op.build());
+    }
+
+    /** Writes dL/dx, dL/dw and (if {@code db} is not null) dL/db for the upstream gradient {@code dOut}. */
+    static void conv2dBackprop(INDArray x, INDArray w, INDArray b, INDArray dOut, int kernel, int stride,
+            int padding, INDArray dx, INDArray dw, INDArray db) {
+        DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d_bp")
+                .addIntegerArguments(convArgs(kernel, stride, padding));
+        if (b == null) {
+            op.addInputs(x, w, dOut).addOutputs(dx, dw);
+        } else {
+            op.addInputs(x, w, b, dOut).addOutputs(dx, dw, db);
+        }
+        Nd4j.exec(op.build());
+    }
+
+    /** {@code out = gamma * (x - mean) / sqrt(var + eps) + beta}, per channel (axis 1). */
+    static void batchNorm(INDArray x, INDArray mean, INDArray var, INDArray gamma, INDArray beta, double eps,
+            INDArray out) {
+        Nd4j.exec(DynamicCustomOp.builder("batchnorm")
+                .addInputs(x, mean, var, gamma, beta)
+                .addOutputs(out)
+                .addIntegerArguments(1, 1, 1)
+                .addFloatingPointArguments(eps)
+                .build());
+    }
+
+    /**
+     * Training-mode BatchNorm backward, where {@code mean} and {@code var} are the batch moments of
+     * {@code x} (the gradient flows through them). Writes dL/dx, dL/dgamma and dL/dbeta; {@code dMean}
+     * and {@code dVar} are scratch outputs the op requires.
+     */
+    static void batchNormBackprop(INDArray x, INDArray mean, INDArray var, INDArray gamma, INDArray beta,
+            INDArray dOut, double eps, INDArray dx, INDArray dMean, INDArray dVar, INDArray dGamma, INDArray dBeta) {
+        Nd4j.exec(DynamicCustomOp.builder("batchnorm_bp")
+                .addInputs(x, mean, var, gamma, beta, dOut)
+                .addOutputs(dx, dMean, dVar, dGamma, dBeta)
+                .addIntegerArguments(1, 1, 1)
+                .addFloatingPointArguments(eps)
+                .build());
+    }
+
+    private static int[] poolArgs(int kernel, int stride) {
+        // kH, kW, sH, sW, pH, pW, dH, dW, sameMode, extraParam (avg: 0 = divide by kernel area), NCHW
+        return new int[] {kernel, kernel, stride, stride, 0, 0, 1, 1, 0, 0, NCHW};
+    }
+
+    /** Max ({@code max = true}) or average pooling without padding. */
+    static void pool2d(boolean max, INDArray x, int kernel, int stride, INDArray out) {
+        Nd4j.exec(DynamicCustomOp.builder(max ? "maxpool2d" : "avgpool2d")
+                .addInputs(x).addOutputs(out)
+                .addIntegerArguments(poolArgs(kernel, stride))
+                .build());
+    }
+
+    /** Backward of {@link #pool2d}: writes dL/dx. */
+    static void pool2dBackprop(boolean max, INDArray x, INDArray dOut, int kernel, int stride, INDArray dx) {
+        Nd4j.exec(DynamicCustomOp.builder(max ? "maxpool2d_bp" : "avgpool2d_bp")
+                .addInputs(x, dOut).addOutputs(dx)
+                .addIntegerArguments(poolArgs(kernel, stride))
+                .build());
+    }
+
+    /** Number of output positions of a padded, strided window along one axis (floor, as PyTorch). */
+    static long outSize(long in, int kernel, int stride, int padding) {
+        return (in + 2L * padding - kernel) / stride + 1;
+    }
+}
