@@ -5,9 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -50,8 +48,9 @@ public final class TrainBenchmark {
             return 2;
         }
         Result r = measure(a);
-        System.out.printf(Locale.ROOT, "model: %s  layers: %s  input: %dx%dx%d  batch: %d  threads: %d  params: %d%n",
-                a.model(), a.layers(), a.channels(), a.height(), a.width(), a.batch(), a.threads(), r.params());
+        System.out.printf(Locale.ROOT, "model: %s  layers: %s  input: %dx%dx%d  batch: %d  threads: %d  params: %d"
+                        + "  OMP_WAIT_POLICY: %s%n", a.model(), a.layers(), a.channels(), a.height(), a.width(), a.batch(),
+                a.threads(), r.params(), System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"));
         System.out.printf(Locale.ROOT, "train step ms: median %.1f  min %.1f  max %.1f  (%d steps after %d warm-up)%n",
                 r.medianStepMs(), r.minStepMs(), r.maxStepMs(), a.steps(), a.warmup());
         System.out.printf(Locale.ROOT, "inference images/s: %.1f%n", r.inferenceImagesPerSec());
@@ -70,8 +69,7 @@ public final class TrainBenchmark {
         Nd4j.getEnvironment().setMaxMasterThreads(a.threads());
         Nd4j.factory().blas().setMaxThreads(a.threads());
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-        Model net = BenchModels.build(a.model(), a.channels(), a.height(), a.width(), a.classes(),
-                LayerFactories.byName(a.layers()), a.seed());
+        ComputationGraph net = BenchModels.build(a, LayerFactories.byName(a.layers()));
         List<DataSet> batches = new ArrayList<>();
         Nd4j.getRandom().setSeed(a.seed());
         java.util.SplittableRandom labels = new java.util.SplittableRandom(a.seed());
@@ -84,23 +82,23 @@ public final class TrainBenchmark {
             batches.add(new DataSet(x, y));
         }
         for (int i = 0; i < a.warmup(); i++) {
-            fit(net, batches.get(i % DISTINCT_BATCHES));
+            net.fit(batches.get(i % DISTINCT_BATCHES));
         }
         double[] stepMs = new double[a.steps()];
         long start = System.nanoTime();
         for (int i = 0; i < a.steps(); i++) {
             long t = System.nanoTime();
-            fit(net, batches.get(i % DISTINCT_BATCHES));
+            net.fit(batches.get(i % DISTINCT_BATCHES));
             stepMs[i] = (System.nanoTime() - t) / 1e6;
         }
         double trainSec = (System.nanoTime() - start) / 1e9;
         double trainPeak = PeakMemory.peakRssMiB();
         for (int i = 0; i < a.warmup(); i++) {
-            output(net, batches.get(i % DISTINCT_BATCHES).getFeatures());
+            net.outputSingle(false, batches.get(i % DISTINCT_BATCHES).getFeatures());
         }
         long inferStart = System.nanoTime();
         for (int i = 0; i < a.steps(); i++) {
-            output(net, batches.get(i % DISTINCT_BATCHES).getFeatures());
+            net.outputSingle(false, batches.get(i % DISTINCT_BATCHES).getFeatures());
         }
         double inferSec = (System.nanoTime() - inferStart) / 1e9;
         double[] sorted = stepMs.clone();
@@ -108,20 +106,5 @@ public final class TrainBenchmark {
         double images = (double) a.batch() * a.steps();
         return new Result(net.numParams(), images / trainSec, images / inferSec, sorted[sorted.length / 2], sorted[0],
                 sorted[sorted.length - 1], trainPeak, PeakMemory.peakRssMiB());
-    }
-
-    private static void fit(Model net, DataSet batch) {
-        if (net instanceof MultiLayerNetwork mln) {
-            mln.fit(batch);
-        } else {
-            ((ComputationGraph) net).fit(batch);
-        }
-    }
-
-    private static INDArray output(Model net, INDArray x) {
-        if (net instanceof MultiLayerNetwork mln) {
-            return mln.output(x, false);
-        }
-        return ((ComputationGraph) net).outputSingle(false, x);
     }
 }

@@ -59,7 +59,7 @@ public final class GeometryCommand implements Callable<Integer> {
     @Option(names = "--analyses", split = ",", description = "any of line,width,plane,distances (default: all)")
     List<String> analyses = List.of("distances", "line", "width", "plane");
 
-    @Option(names = "--line-range", split = ",", paramLabel = "FROM,TO", description = "t range of the line (default: -1,2)")
+    @Option(names = "--line-range", split = ",", paramLabel = "FROM,TO", description = "t range of the line (default: -1,2; write a negative start as --line-range=-1,2)")
     double[] lineRange = {-1, 2};
 
     @Option(names = "--line-step", description = "step of t (default: ${DEFAULT-VALUE})")
@@ -101,6 +101,11 @@ public final class GeometryCommand implements Callable<Integer> {
     private final BatchNormRecalibration batchNorm;
     private final PrintStream stdout;
 
+    /** The command as a picocli subcommand: swa-core's BatchNormUpdate, printing to standard output. */
+    public GeometryCommand() {
+        this(CoreBatchNorm.recalibration(), System.out);
+    }
+
     GeometryCommand(BatchNormRecalibration batchNorm, PrintStream stdout) {
         this.batchNorm = batchNorm;
         this.stdout = stdout;
@@ -112,6 +117,7 @@ public final class GeometryCommand implements Callable<Integer> {
     }
 
     static int run(String[] args, BatchNormRecalibration batchNorm, PrintStream stdout) {
+        System.setProperty("java.awt.headless", "true");
         CommandLine cli = new CommandLine(new GeometryCommand(batchNorm, stdout));
         cli.setOut(new PrintWriter(stdout, true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -55,6 +55,11 @@ public final class AverageCommand implements Callable<Integer> {
     private final BatchNormRecalibration batchNorm;
     private final PrintStream stdout;
 
+    /** The command as a picocli subcommand: swa-core's BatchNormUpdate, printing to standard output. */
+    public AverageCommand() {
+        this(CoreBatchNorm.recalibration(), System.out);
+    }
+
     AverageCommand(BatchNormRecalibration batchNorm, PrintStream stdout) {
         this.batchNorm = batchNorm;
         this.stdout = stdout;
@@ -66,6 +71,7 @@ public final class AverageCommand implements Callable<Integer> {
     }
 
     static int run(String[] args, BatchNormRecalibration batchNorm, PrintStream stdout) {
+        System.setProperty("java.awt.headless", "true");
         CommandLine cli = new CommandLine(new AverageCommand(batchNorm, stdout));
         cli.setOut(new java.io.PrintWriter(stdout, true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

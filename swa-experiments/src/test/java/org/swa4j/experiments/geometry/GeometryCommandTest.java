@@ -157,4 +157,28 @@ class GeometryCommandTest {
         String md = Files.readString(dir.resolve("geometry.md"));
         assertTrue(md.contains("geometry/seed1/line-test-error.png") && !md.contains("mismatch"), md);
     }
+
+    @Test
+    void helpAndRefusals() throws Exception {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        PrintStream stdout = new PrintStream(text, true, StandardCharsets.UTF_8);
+        java.io.PrintStream err = System.err;
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, GeometryCommand.run(new String[] {"--help"}, BatchNormUpdate::run, stdout));
+            assertTrue(text.toString(StandardCharsets.UTF_8).contains("--line-step"));
+            assertEquals(2, GeometryCommand.run(new String[] {dir.resolve("nothing").toString()}, BatchNormUpdate::run, stdout));
+            assertEquals(2, GeometryCommand.run(new String[] {dir.toString(), "--analyses", "line,volume"}, BatchNormUpdate::run, stdout));
+            assertEquals(2, GeometryCommand.run(new String[] {dir.toString(), "--line-step", "0.7"}, BatchNormUpdate::run, stdout));
+            assertEquals(2, GeometryCommand.run(new String[] {"--sgd", "a.zip"}, BatchNormUpdate::run, stdout));
+        } finally {
+            System.setErr(err);
+        }
+        String messages = errors.toString(StandardCharsets.UTF_8);
+        assertTrue(messages.contains("no run records"), messages);
+        assertTrue(messages.contains("unknown analysis 'volume'"), messages);
+        assertTrue(messages.contains("not a whole number of steps"), messages);
+        assertTrue(messages.contains("--sgd, --swa, --data and --out are all required"), messages);
+    }
 }

@@ -10,7 +10,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.swa4j.core.FusedBatchNorm;
@@ -102,8 +101,7 @@ public class FusedConvBnRelu extends BaseLayer<FusedConvBnReluLayer> implements 
         }
         INDArray x = NativeArrays.contiguous(input.castTo(dataType));
         INDArray dy = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, output.shape());
-        Nd4j.exec(DynamicCustomOp.builder("relu_bp").addInputs(output, NativeArrays.contiguous(epsilon.castTo(dataType)))
-                .addOutputs(dy).addFloatingPointArguments(0.0).build());
+        NativeOps.reluBackprop(output, NativeArrays.contiguous(epsilon.castTo(dataType)), dy);
         INDArray dGamma = gradientViews.get(FusedConvBnReluParams.GAMMA);
         INDArray dBeta = gradientViews.get(FusedConvBnReluParams.BETA);
         INDArray dMean = gradientViews.get(FusedConvBnReluParams.MEAN);

@@ -2,13 +2,15 @@ package org.swa4j.models.layers.fast;
 
 import java.util.List;
 
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.swa4j.models.layers.LayerFactory;
+import org.swa4j.models.layers.StockLayerFactory;
 
 /**
- * {@link NativeLayerFactory} plus one fused layer for every {@link #convBnRelu} block
- * ({@link FusedConvBnReluLayer}: convolution, BatchNorm and ReLU in a single DL4J layer, same
- * parameter layout as the three stock layers).
+ * {@link NativeLayerFactory} plus one fused layer for every block: {@link #convBnRelu} is one
+ * {@link FusedConvBnReluLayer} (convolution, BatchNorm and ReLU; same parameter layout as the
+ * three stock layers) and {@link #bnRelu} one {@link FusedBnReluLayer}.
  */
 public final class FusedLayerFactory implements LayerFactory {
 
@@ -60,6 +62,6 @@ public final class FusedLayerFactory implements LayerFactory {
 
     @Override
     public List<Layer> bnRelu(int channels) {
-        return separate.bnRelu(channels);
+        return List.of(FusedBnReluLayer.of((BatchNormalization) new StockLayerFactory().batchNorm(channels)));
     }
 }

@@ -96,6 +96,12 @@ final class NativeOps {
                 .build());
     }
 
+    /** {@code dx = dOut * (y > 0)}, where {@code y} is the ReLU's output (or input: the sign is the same). */
+    static void reluBackprop(INDArray y, INDArray dOut, INDArray dx) {
+        Nd4j.exec(DynamicCustomOp.builder("relu_bp").addInputs(y, dOut).addOutputs(dx)
+                .addFloatingPointArguments(0.0).build());
+    }
+
     /** Number of output positions of a padded, strided window along one axis (floor, as PyTorch). */
     static long outSize(long in, int kernel, int stride, int padding) {
         return (in + 2L * padding - kernel) / stride + 1;
