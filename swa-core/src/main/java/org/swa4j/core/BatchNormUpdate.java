@@ -96,11 +96,7 @@ public final class BatchNormUpdate {
             INDArray features = batch.getFeatures();
             long n = features.size(0);
             if (net instanceof MultiLayerNetwork mln) {
-                int last = targets.get(targets.size() - 1).inputIndex;
-                List<INDArray> activations = mln.feedForwardToLayer(last, features, true);
-                for (Target t : targets) {
-                    accumulate(t, activations.get(t.inputIndex), n, mgr);
-                }
+                forwardToLastBatchNorm(mln, targets, features, n, mgr);
             } else {
                 Map<String, INDArray> activations = ((ComputationGraph) net).feedForward(new INDArray[] {features}, true);
                 for (Target t : targets) {
@@ -114,6 +110,31 @@ public final class BatchNormUpdate {
         }
         for (Target t : targets) {
             write(t, examples);
+        }
+    }
+
+    /**
+     * Training-mode forward pass of a MultiLayerNetwork up to the last BatchNorm layer, layer by layer
+     * (as {@code feedForwardToLayer(last, x, true)} computes it, without detaching every activation).
+     */
+    private static void forwardToLastBatchNorm(MultiLayerNetwork mln, List<Target> targets, INDArray features,
+            long n, LayerWorkspaceMgr mgr) {
+        Layer[] layers = mln.getLayers();
+        int last = targets.get(targets.size() - 1).inputIndex;
+        INDArray current = features;
+        int next = 0;
+        for (int i = 0; i <= last; i++) {
+            InputPreProcessor pre = mln.getLayerWiseConfigurations().getInputPreProcess(i);
+            if (pre != null) {
+                current = pre.preProcess(current, (int) n, mgr);
+            }
+            if (targets.get(next).inputIndex == i) {
+                accumulateMoments(targets.get(next), current, n);
+                next++;
+            }
+            if (i < last) {
+                current = layers[i].activate(current, true, mgr);
+            }
         }
     }
 
@@ -156,6 +177,10 @@ public final class BatchNormUpdate {
         if (t.preProcessor != null) {
             input = t.preProcessor.preProcess(input, (int) n, mgr);
         }
+        accumulateMoments(t, input, n);
+    }
+
+    private static void accumulateMoments(Target t, INDArray input, long n) {
         INDArray mean;
         INDArray var;
         if (t.layer instanceof FusedBatchNorm fused) {

@@ -132,8 +132,12 @@ class AveragedModelTest {
 
     /** The network shape AveragingBenchmark measures (one dense layer of 1000 x k parameters). */
     private static MultiLayerNetwork benchmarkShape() {
+        return benchmarkShape(DataType.FLOAT);
+    }
+
+    private static MultiLayerNetwork benchmarkShape(DataType type) {
         MultiLayerNetwork net = new MultiLayerNetwork(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
-                .seed(1).dataType(DataType.FLOAT).list()
+                .seed(1).dataType(type).list()
                 .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(999).nOut(3).build()).build());
         net.init();
         return net;
@@ -145,6 +149,28 @@ class AveragedModelTest {
         assertEquals(3000, net.numParams());
         swaEqualsArithmeticMean(net);
         emaEqualsClosedForm(benchmarkShape(), 0.999, 5);
+    }
+
+    @Test
+    void doublePrecisionNetworksAreAveragedInDouble() {
+        MultiLayerNetwork net = benchmarkShape(DataType.DOUBLE);
+        SplittableRandom rng = new SplittableRandom(5);
+        AveragedModel swa = AveragedModel.swa(net);
+        double[] sum = new double[(int) net.numParams()];
+        for (int j = 0; j < 3; j++) {
+            double[] w = new double[sum.length];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = rng.nextDouble() * 2 - 1;
+                sum[i] += w[i];
+            }
+            net.params().assign(Nd4j.createFromArray(w).reshape(net.params().shape()));
+            swa.update(net);
+        }
+        double[] avg = swa.model().params().toDoubleVector();
+        assertEquals(DataType.DOUBLE, swa.model().params().dataType());
+        for (int i = 0; i < avg.length; i++) {
+            assertEquals(sum[i] / 3, avg[i], 1e-13, "weight " + i);
+        }
     }
 
     @Test

@@ -24,9 +24,11 @@ import org.swa4j.data.DownloadException;
  * deletes the {@code .part} file and throws {@link ChecksumMismatchException}; a transfer cut off before the
  * announced length throws {@link DownloadException} naming the byte offset reached. A {@code target} that
  * already exists is checked and returned, or rejected if its digest differs (it is never overwritten).
+ * Redirects (also from http to https) are followed up to five times.
  */
 public final class Downloader {
     private static final Logger LOG = LoggerFactory.getLogger(Downloader.class);
+    private static final int MAX_REDIRECTS = 5;
 
     private final Duration connectTimeout;
     private final Duration readTimeout;
@@ -87,16 +89,34 @@ public final class Downloader {
         long present = Files.exists(part) ? size(part) : 0;
         HttpURLConnection connection;
         int status;
-        try {
-            connection = (HttpURLConnection) source.toURL().openConnection();
-            connection.setConnectTimeout((int) connectTimeout.toMillis());
-            connection.setReadTimeout((int) readTimeout.toMillis());
-            if (present > 0) {
-                connection.setRequestProperty("Range", "bytes=" + present + "-");
+        URI location = source;
+        int redirects = 0;
+        while (true) {
+            try {
+                connection = (HttpURLConnection) location.toURL().openConnection();
+                connection.setConnectTimeout((int) connectTimeout.toMillis());
+                connection.setReadTimeout((int) readTimeout.toMillis());
+                connection.setInstanceFollowRedirects(false);
+                if (present > 0) {
+                    connection.setRequestProperty("Range", "bytes=" + present + "-");
+                }
+                status = connection.getResponseCode();
+            } catch (IOException | IllegalArgumentException e) {
+                throw new DownloadException("cannot reach " + location + ": " + e, e);
             }
-            status = connection.getResponseCode();
-        } catch (IOException | IllegalArgumentException e) {
-            throw new DownloadException("cannot reach " + source + ": " + e, e);
+            String next = connection.getHeaderField("Location");
+            if (status / 100 != 3 || next == null) {
+                break;
+            }
+            connection.disconnect();
+            if (++redirects > MAX_REDIRECTS) {
+                throw new DownloadException(source + ": more than " + MAX_REDIRECTS + " redirects");
+            }
+            try {
+                location = location.resolve(next);
+            } catch (IllegalArgumentException e) {
+                throw new DownloadException(location + ": redirect to an invalid address '" + next + "'", e);
+            }
         }
         if (status == 416 && present > 0) {
             connection.disconnect();

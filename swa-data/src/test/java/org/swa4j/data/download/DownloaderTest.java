@@ -109,6 +109,18 @@ class DownloaderTest {
     }
 
     @Test
+    void followsRedirectsButNotForever() throws Exception {
+        server.redirect("old/data.bin", "/data.bin");
+        Path target = dir.resolve("r.bin");
+        downloader.fetch(server.base().resolve("old/data.bin"), target, md5);
+        assertArrayEquals(content, Files.readAllBytes(target));
+        server.redirect("loop", "/loop");
+        DownloadException e = assertThrows(DownloadException.class,
+                () -> downloader.fetch(server.base().resolve("loop"), dir.resolve("l"), md5));
+        assertTrue(e.getMessage().contains("redirects"), e.getMessage());
+    }
+
+    @Test
     void httpErrorIsADownloadException() {
         assertThrows(DownloadException.class, () -> downloader.fetch(server.base().resolve("missing"), dir.resolve("m"), md5));
     }

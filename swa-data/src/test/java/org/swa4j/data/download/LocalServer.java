@@ -20,6 +20,7 @@ public final class LocalServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private final Map<String, Integer> cutAfter = new ConcurrentHashMap<>();
+    private final Map<String, String> redirects = new ConcurrentHashMap<>();
     public final List<String> ranges = new CopyOnWriteArrayList<>();
     public volatile boolean ignoreRanges;
 
@@ -37,6 +38,11 @@ public final class LocalServer implements AutoCloseable {
         files.put("/" + name, content);
     }
 
+    /** Answers {@code name} with a 302 to {@code location}. */
+    public void redirect(String name, String location) {
+        redirects.put("/" + name, location);
+    }
+
     /** The next response for {@code name} stops after {@code bytes} bytes. */
     public void cutNextAfter(String name, int bytes) {
         cutAfter.put("/" + name, bytes);
@@ -47,6 +53,13 @@ public final class LocalServer implements AutoCloseable {
         byte[] content = files.get(path);
         String range = ex.getRequestHeaders().getFirst("Range");
         ranges.add(range == null ? "" : range);
+        String moved = redirects.get(path);
+        if (moved != null) {
+            ex.getResponseHeaders().add("Location", moved);
+            ex.sendResponseHeaders(302, -1);
+            ex.close();
+            return;
+        }
         if (content == null) {
             ex.sendResponseHeaders(404, -1);
             ex.close();

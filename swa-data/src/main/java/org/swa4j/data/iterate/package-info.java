@@ -1,0 +1,2 @@
+/** Seeded per-pass shuffling and the prefetching batch iterator. */
+package org.swa4j.data.iterate;
