@@ -80,7 +80,7 @@ def main():
     p.add_argument("--input", required=True, help="CxHxW")
     p.add_argument("--batch", type=int, required=True)
     p.add_argument("--steps", type=int, default=20)
-    p.add_argument("--warmup", type=int, default=5)
+    p.add_argument("--warmup", type=int, default=8)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--classes", type=int, default=10)
     p.add_argument("--seed", type=int, default=42)

@@ -7,14 +7,15 @@ import org.swa4j.models.layers.LayerFactories;
 
 /**
  * Arguments of {@code swa bench-train}: {@code --model NAME --input CxHxW --batch N --steps N
- * --threads N [--layers stock|native] [--warmup N] [--classes N] [--seed N]}.
+ * --threads N [--layers stock|native|fused] [--warmup N] [--classes N] [--seed N]
+ * [--workspaces enabled|none]}.
  *
  * @param channels input channels C
  * @param height   input height H
  * @param width    input width W
  */
 public record BenchArgs(String model, int channels, int height, int width, int batch, int steps, int threads,
-        String layers, int warmup, int classes, long seed) {
+        String layers, int warmup, int classes, long seed, boolean workspaces) {
 
     /** Parses and validates; rejects unknown options and out-of-range values with the value in the message. */
     public static BenchArgs parse(String[] args) {
@@ -27,10 +28,10 @@ public record BenchArgs(String model, int channels, int height, int width, int b
             m.put(key.substring(2), args[++i]);
         }
         for (String key : m.keySet()) {
-            if (!java.util.Set.of("model", "input", "batch", "steps", "threads", "layers", "warmup", "classes", "seed")
+            if (!java.util.Set.of("model", "input", "batch", "steps", "threads", "layers", "warmup", "classes", "seed", "workspaces")
                     .contains(key)) {
                 throw new IllegalArgumentException("unknown option --" + key
-                        + "; known: --model --input --batch --steps --threads --layers --warmup --classes --seed");
+                        + "; known: --model --input --batch --steps --threads --layers --warmup --classes --seed --workspaces");
             }
         }
         String model = required(m, "model");
@@ -42,11 +43,16 @@ public record BenchArgs(String model, int channels, int height, int width, int b
         if (!LayerFactories.names().contains(layers)) {
             throw new IllegalArgumentException("--layers must be one of " + LayerFactories.names() + ", got '" + layers + "'");
         }
+        String workspaces = m.getOrDefault("workspaces", "enabled");
+        if (!workspaces.equals("enabled") && !workspaces.equals("none")) {
+            throw new IllegalArgumentException("--workspaces must be enabled or none, got '" + workspaces + "'");
+        }
         return new BenchArgs(model, positive("input C", dims[0]), positive("input H", dims[1]), positive("input W", dims[2]),
                 positive("batch", required(m, "batch")), positive("steps", m.getOrDefault("steps", "20")),
                 positive("threads", m.getOrDefault("threads", String.valueOf(Runtime.getRuntime().availableProcessors()))),
-                layers, nonNegative("warmup", m.getOrDefault("warmup", "5")),
-                positive("classes", m.getOrDefault("classes", "10")), Long.parseLong(m.getOrDefault("seed", "42")));
+                layers, nonNegative("warmup", m.getOrDefault("warmup", "8")),
+                positive("classes", m.getOrDefault("classes", "10")), Long.parseLong(m.getOrDefault("seed", "42")),
+                workspaces.equals("enabled"));
     }
 
     private static String required(Map<String, String> m, String key) {

@@ -3,6 +3,7 @@ package org.swa4j.experiments.bench;
 import java.util.List;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -35,6 +36,9 @@ final class BenchModels {
                 layer.setRegularization(List.of(new L2Regularization(WEIGHT_DECAY)));
             }
         }
+        WorkspaceMode mode = a.workspaces() ? WorkspaceMode.ENABLED : WorkspaceMode.NONE;
+        conf.setTrainingWorkspaceMode(mode);
+        conf.setInferenceWorkspaceMode(mode);
         ComputationGraph net = new ComputationGraph(conf);
         net.init();
         return net;

@@ -19,7 +19,9 @@ import org.swa4j.models.layers.LayerFactories;
  * (PyTorch 1.13, same model, batch and thread count).
  *
  * <p>Each training step is one {@code fit} on a batch of N(0, 1) images with random one-hot labels
- * (four pre-generated batches, rotated, so data preparation is not timed). Images/s is
+ * (four pre-generated batches, rotated, so data preparation is not timed). The default 8 warm-up
+ * steps matter: DL4J sizes its workspaces over the first iterations, and with 3 warm-up steps the
+ * next two steps of preresnet20 took 4x the steady-state time. Images/s is
  * {@code batch * steps / total seconds}. The last line printed is {@code images/s: X} (training).
  *
  * <pre>
@@ -49,10 +51,13 @@ public final class TrainBenchmark {
         }
         Result r = measure(a);
         System.out.printf(Locale.ROOT, "model: %s  layers: %s  input: %dx%dx%d  batch: %d  threads: %d  params: %d"
-                        + "  OMP_WAIT_POLICY: %s%n", a.model(), a.layers(), a.channels(), a.height(), a.width(), a.batch(),
-                a.threads(), r.params(), System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"));
+                        + "  workspaces: %s  OMP_WAIT_POLICY: %s%n", a.model(), a.layers(), a.channels(), a.height(), a.width(),
+                a.batch(), a.threads(), r.params(), a.workspaces() ? "enabled" : "none",
+                System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"));
         System.out.printf(Locale.ROOT, "train step ms: median %.1f  min %.1f  max %.1f  (%d steps after %d warm-up)%n",
                 r.medianStepMs(), r.minStepMs(), r.maxStepMs(), a.steps(), a.warmup());
+        System.out.println("step ms: " + Arrays.stream(r.stepMs()).mapToObj(ms -> String.format(Locale.ROOT, "%.0f", ms))
+                .collect(java.util.stream.Collectors.joining(" ")));
         System.out.printf(Locale.ROOT, "inference images/s: %.1f%n", r.inferenceImagesPerSec());
         System.out.printf(Locale.ROOT, "peak RSS MiB: %.0f (after training %.0f)%n", r.peakRssMiB(), r.trainPeakRssMiB());
         System.out.printf(Locale.ROOT, "images/s: %.1f%n", r.trainImagesPerSec());
@@ -61,7 +66,7 @@ public final class TrainBenchmark {
 
     /** What one benchmark run measured. */
     public record Result(long params, double trainImagesPerSec, double inferenceImagesPerSec, double medianStepMs,
-            double minStepMs, double maxStepMs, double trainPeakRssMiB, double peakRssMiB) {
+            double minStepMs, double maxStepMs, double trainPeakRssMiB, double peakRssMiB, double[] stepMs) {
     }
 
     public static Result measure(BenchArgs a) {
@@ -105,6 +110,6 @@ public final class TrainBenchmark {
         Arrays.sort(sorted);
         double images = (double) a.batch() * a.steps();
         return new Result(net.numParams(), images / trainSec, images / inferSec, sorted[sorted.length / 2], sorted[0],
-                sorted[sorted.length - 1], trainPeak, PeakMemory.peakRssMiB());
+                sorted[sorted.length - 1], trainPeak, PeakMemory.peakRssMiB(), stepMs);
     }
 }

@@ -19,7 +19,7 @@ class BenchArgsTest {
         assertEquals(20, a.steps());
         assertEquals(2, a.threads());
         assertEquals("stock", a.layers());
-        assertEquals(5, a.warmup());
+        assertEquals(8, a.warmup());
         assertEquals(10, a.classes());
     }
 

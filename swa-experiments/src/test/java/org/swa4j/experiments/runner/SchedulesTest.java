@@ -38,7 +38,7 @@ class SchedulesTest {
 
     @Test
     void sgdAndSwaFollowTheReferenceTable() {
-        var q = Presets.load("quick"); // B = 10, lr 0.05, swa start 6, swa lr 0.01, 15 SWA epochs
+        var q = Presets.load("fashion-mnist"); // B = 10, lr 0.05, swa start 6, swa lr 0.01, 15 SWA epochs
         // SGD: t = e/10; flat to t = .5, then 1 - .99 (t - .5)/.4, then .01
         assertEquals(0.05, Schedules.sgd(q, 5), 1e-15);
         assertEquals(0.05 * (1 - 0.99 * 0.2 / 0.4), Schedules.sgd(q, 7), 1e-15);
