@@ -1,8 +1,13 @@
 package org.swa4j.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -19,8 +24,33 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.swa4j.core.schedule.SwaSchedule;
 
-/** The README's usage example, kept compiling and running. */
+/** The README's usage example, kept compiling and running, and identical to the README's block. */
 class ReadmeExampleTest {
+
+    private static final Path README = Path.of("..", "README.md");
+    private static final Path SOURCE = Path.of("src", "test", "java", "org", "swa4j", "core",
+            "ReadmeExampleTest.java");
+
+    @Test
+    void readmeShowsExactlyTheCodeThisTestRuns() throws IOException {
+        assertTrue(Files.isRegularFile(README), "README not found at " + README.toAbsolutePath());
+        List<String> readme = between(Files.readAllLines(README),
+                "<!-- readme-example:begin -->", "<!-- readme-example:end -->");
+        List<String> test = between(Files.readAllLines(SOURCE),
+                "// --- README example begins ---", "// --- README example ends ---");
+        readme = readme.stream().filter(line -> !line.startsWith("```")).collect(Collectors.toList());
+        assertEquals(test, readme, "README.md's example differs from ReadmeExampleTest");
+    }
+
+    /** The trimmed, non-blank lines strictly between the first lines equal to the two markers. */
+    private static List<String> between(List<String> lines, String begin, String end) {
+        List<String> trimmed = lines.stream().map(String::trim).collect(Collectors.toList());
+        int from = trimmed.indexOf(begin);
+        int to = trimmed.indexOf(end);
+        assertTrue(from >= 0 && to > from, "markers '" + begin + "' ... '" + end + "' not found");
+        return trimmed.subList(from + 1, to).stream().filter(line -> !line.isEmpty())
+                .collect(Collectors.toList());
+    }
 
     @Test
     void addSwaToAnExistingTrainingLoop() {
