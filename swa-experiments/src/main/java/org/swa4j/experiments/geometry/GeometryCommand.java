@@ -119,6 +119,7 @@ public final class GeometryCommand implements Callable<Integer> {
     static int run(String[] args, BatchNormRecalibration batchNorm, PrintStream stdout) {
         System.setProperty("java.awt.headless", "true");
         CommandLine cli = new CommandLine(new GeometryCommand(batchNorm, stdout));
+        cli.setCommandName("swa geometry");
         cli.setOut(new PrintWriter(stdout, true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IllegalArgumentException) {
