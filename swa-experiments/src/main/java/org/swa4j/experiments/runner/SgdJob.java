@@ -24,7 +24,7 @@ import org.swa4j.experiments.train.TrainAccuracyListener;
 import org.swa4j.experiments.train.TrainingEpoch;
 
 /**
- * Job {@code sgd}: B epochs of SGD with the reference schedule ({@link Schedules#sgd}), and along
+ * Job {@code sgd}: B epochs of SGD with the preset's schedule ({@link Schedules#sgd}: reference or constant), and along
  * the same trajectory the weight EMA {@code ema = d ema + (1 - d) w} after every step, whose
  * BatchNorm statistics are recomputed ({@code BatchNormUpdate}) before each evaluation. Writes the
  * sgd and ema records, the checkpoint every epoch, the SGD weights at FGE's start epoch, and the
