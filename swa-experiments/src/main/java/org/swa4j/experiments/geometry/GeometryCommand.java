@@ -14,6 +14,7 @@ import org.swa4j.data.ImageDataset;
 import org.swa4j.experiments.preset.Preset;
 import org.swa4j.experiments.results.AtomicFiles;
 import org.swa4j.experiments.results.ResultsDirectory;
+import org.swa4j.experiments.runner.JobContext;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -165,7 +166,7 @@ public final class GeometryCommand implements Callable<Integer> {
                 }
                 runs.add(run.inputs(seed, plane));
                 evaluations.add(new EvaluationData(preset.dataset(),
-                        set.train(preset.batchSize(), FinishedRun.batchNormSeed(seed), preset.augment()), preset.swaEpochs() - 1,
+                        set.train(preset.batchSize(), JobContext.batchNormSeed(seed), preset.augment()), preset.swaEpochs() - 1,
                         set.train(data.batchSize(), data.seed(), false), set.test(data.batchSize())));
             }
             root = out != null ? out : dir;

@@ -31,6 +31,10 @@ import org.swa4j.experiments.train.TrainingEpoch;
  * epoch from {@code swa.start}; before each evaluation one pass over augmented training data
  * recomputes the average's BatchNorm statistics. The results at the budgets (1, 1.25, 1.5 B) are
  * the average's test metrics at the end of epochs round(b B) of this single run.
+ *
+ * <p>{@code models/swa-seedK.zip} is the network evaluated after the last epoch, BN statistics as
+ * recomputed for that evaluation (not the average restored from the checkpoint, whose statistics
+ * are the live network's), so that it gives the recorded SWA error at the largest budget.
  */
 final class SwaJob {
 
@@ -73,6 +77,7 @@ final class SwaJob {
         DataSetIterator test = ctx.testIterator();
         long cycle = (long) o.everyEpochs() * Networks.iterationsPerEpoch(p, ctx.data());
         long start = System.nanoTime();
+        ComputationGraph evaluated = null;
         for (int e = done; e < total; e++) {
             long t0 = System.nanoTime();
             double[] lastLr = {cyclic ? Double.NaN : Schedules.swa(p, e)};
@@ -98,6 +103,7 @@ final class SwaJob {
                 ComputationGraph model = Averaging.modelOf(swa);
                 Averaging.recomputeBatchNorm(model, bn, e);
                 m = Evaluation.of(model, test);
+                evaluated = model;
                 line += String.format(Locale.ROOT, " | swa (n=%d) test %.2f%% nll %.4f", swa.count(), m.accuracy(), m.nll());
             }
             double seconds = secondsBefore + (System.nanoTime() - start) / 1e9;
@@ -117,7 +123,12 @@ final class SwaJob {
             double took = (System.nanoTime() - t0) / 1e9;
             ctx.log().line(line + String.format(Locale.ROOT, " (%.1fs) ", took) + ctx.log().epochDone(took));
         }
-        Checkpoints.saveNet(Averaging.modelOf(swa), ctx.dir().root().resolve("models").resolve("swa-seed" + ctx.seed() + ".zip"));
+        if (evaluated == null) {
+            // resumed after the last epoch's commit: recompute the statistics of that evaluation
+            evaluated = Averaging.modelOf(swa);
+            Averaging.recomputeBatchNorm(evaluated, bn, total - 1);
+        }
+        Checkpoints.saveNet(evaluated, ctx.dir().root().resolve("models").resolve("swa-seed" + ctx.seed() + ".zip"));
         ctx.writeRecord("swa", RunRecord.FINISHED, null, epochs.get("swa"), results.get("swa"), true);
         ck.delete();
     }

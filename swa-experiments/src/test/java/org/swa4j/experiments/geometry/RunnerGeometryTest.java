@@ -21,8 +21,9 @@ import org.swa4j.experiments.results.RunRecord;
 
 /**
  * The geometry command on a tiny run finished by the experiments runner itself ({@code swa run}):
- * at t = 0 the SGD model with its own BN statistics, and at t = 1 the SWA weights with BN recomputed
- * on the run's own BN pass, must give the SGD and SWA test errors the run recorded.
+ * at t = 0 the SGD model with its own BN statistics, the SWA model as saved (with the BN statistics
+ * of its final evaluation), and at t = 1 the SWA weights with BN recomputed on the run's own BN pass,
+ * must give the SGD and SWA test errors the run recorded.
  */
 class RunnerGeometryTest {
 
@@ -64,6 +65,7 @@ class RunnerGeometryTest {
         assertEquals(sgd, Double.parseDouble(sgdRow[2]), 1e-9);
         assertEquals(sgd, Double.parseDouble(sgdRow[3]), 1e-9, "SGD model as saved reproduces the recorded error");
         assertEquals(swa, Double.parseDouble(swaRow[2]), 1e-9);
+        assertEquals(swa, Double.parseDouble(swaRow[3]), 1e-9, "SWA model as saved gives the recorded SWA error");
         assertEquals(swa, Double.parseDouble(swaRow[4]), 1e-9, "t = 1 with BN recomputed on the run's BN pass");
         assertTrue(Files.readString(dir.resolve("geometry.md")).contains("| SWA (t = 1) |"));
     }
