@@ -191,6 +191,9 @@ public final class GeometryCommand implements Callable<Integer> {
             AtomicFiles.writeString(root.resolve("geometry.md"), md.toString());
         }
         stdout.printf("wrote %s and %s%n", root.resolve("geometry"), root.resolve("geometry.md"));
+        if (dir != null && root.equals(dir)) {
+            stdout.printf("swa report %s adds geometry.md to report.md and report.html%n", dir);
+        }
         return 0;
     }
 }
