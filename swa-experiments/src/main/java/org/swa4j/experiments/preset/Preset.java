@@ -87,9 +87,19 @@ public record Preset(String name, String description, String dataset, String mod
      *                    {@code everyEpochs} epochs from the first epoch, average at each cycle's end; ImageNet)
      * @param cyclicLr1   cyclic schedule: lr at the start of each cycle
      * @param cyclicLr2   cyclic schedule: lr at the end of each cycle
+     * @param keepSnapshots keep every network averaged into SWA as
+     *                    {@code models/swa-seedK-snapshots/epoch-E.zip} (weights and BN statistics, no
+     *                    updater state) for {@code swa geometry}'s distances and plane; absent = false
      */
     public record SwaOptions(int start, double lr, int everyEpochs, List<Double> budgets, String schedule,
-            Double cyclicLr1, Double cyclicLr2) {
+            Double cyclicLr1, Double cyclicLr2, Boolean keepSnapshots) {
+
+        /** An absent {@code keep_snapshots} is false. */
+        public SwaOptions {
+            if (keepSnapshots == null) {
+                keepSnapshots = false;
+            }
+        }
     }
 
     /**
@@ -132,7 +142,7 @@ public record Preset(String name, String description, String dataset, String mod
      */
     public Preset withBudget(int b) {
         SwaOptions s = swa == null ? null : new SwaOptions(Math.max(1, (int) Math.round((double) swa.start() * b / budgetEpochs)),
-                swa.lr(), swa.everyEpochs(), swa.budgets(), swa.schedule(), swa.cyclicLr1(), swa.cyclicLr2());
+                swa.lr(), swa.everyEpochs(), swa.budgets(), swa.schedule(), swa.cyclicLr1(), swa.cyclicLr2(), swa.keepSnapshots());
         return new Preset(name, description, dataset, model, layers, trainLimit, testLimit, augment, seeds, batchSize,
                 b, lrInit, lrSchedule, momentum, weightDecay, methods, ema, fge, s, pretrained, paper);
     }

@@ -1,6 +1,7 @@
 package org.swa4j.experiments.runner;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,11 +9,13 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.swa4j.core.AveragedModel;
 import org.swa4j.data.EpochIterator;
 import org.swa4j.experiments.metrics.PredictionMetrics;
 import org.swa4j.experiments.preset.Preset;
+import org.swa4j.experiments.results.AtomicFiles;
 import org.swa4j.experiments.results.BudgetResult;
 import org.swa4j.experiments.results.EpochMetrics;
 import org.swa4j.experiments.results.RunRecord;
@@ -30,7 +33,8 @@ import org.swa4j.experiments.train.TrainingEpoch;
  * ({@code avg += (w - avg) / (n + 1)}, BN statistics excluded) after every {@code every_epochs}-th
  * epoch from {@code swa.start}; before each evaluation one pass over augmented training data
  * recomputes the average's BatchNorm statistics. The results at the budgets (1, 1.25, 1.5 B) are
- * the average's test metrics at the end of epochs round(b B) of this single run.
+ * the average's test metrics at the end of epochs round(b B) of this single run. With
+ * {@code swa.keep_snapshots} every network averaged in is also kept ({@link #snapshotFile}).
  *
  * <p>{@code models/swa-seedK.zip} is the network evaluated after the last epoch, BN statistics as
  * recomputed for that evaluation (not the average restored from the checkpoint, whose statistics
@@ -95,6 +99,9 @@ final class SwaJob {
             iteration += out.iterations();
             if (e + 1 >= o.start() && (e + 1 - o.start()) % o.everyEpochs() == 0) {
                 swa.update(net);
+                if (o.keepSnapshots()) {
+                    saveSnapshot(net, snapshotFile(ctx, e + 1));
+                }
             }
             String line = String.format(Locale.ROOT, "%s: epoch %d/%d lr %.4g loss %.4f train %.2f%%", ctx.cell(), e + 1, total,
                     lastLr[0], out.meanLoss(), out.accuracy());
@@ -131,5 +138,15 @@ final class SwaJob {
         Checkpoints.saveNet(evaluated, ctx.dir().root().resolve("models").resolve("swa-seed" + ctx.seed() + ".zip"));
         ctx.writeRecord("swa", RunRecord.FINISHED, null, epochs.get("swa"), results.get("swa"), true);
         ck.delete();
+    }
+
+    /** {@code models/swa-seedK-snapshots/epoch-E.zip}: the network averaged into SWA after epoch E (1-based). */
+    static Path snapshotFile(JobContext ctx, int epoch) {
+        return ctx.dir().root().resolve("models").resolve("swa-seed" + ctx.seed() + "-snapshots").resolve("epoch-" + epoch + ".zip");
+    }
+
+    /** Weights and BN statistics without updater state, atomically (a resumed run rewrites the same file). */
+    private static void saveSnapshot(ComputationGraph net, Path file) throws IOException {
+        AtomicFiles.write(file, out -> ModelSerializer.writeModel(net, out, false));
     }
 }

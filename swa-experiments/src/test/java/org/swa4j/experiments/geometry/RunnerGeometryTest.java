@@ -36,7 +36,7 @@ class RunnerGeometryTest {
               "budget_epochs": 2, "lr_init": 0.05, "momentum": 0.9, "weight_decay": 0.0005,
               "methods": ["sgd", "swa"], "ema": null, "fge": null,
               "swa": {"start": 1, "lr": 0.01, "every_epochs": 1, "budgets": [1, 1.5], "schedule": "swa",
-                      "cyclic_lr1": null, "cyclic_lr2": null},
+                      "cyclic_lr1": null, "cyclic_lr2": null, "keep_snapshots": true},
               "pretrained": null, "paper": null
             }
             """;
@@ -68,5 +68,24 @@ class RunnerGeometryTest {
         assertEquals(swa, Double.parseDouble(swaRow[3]), 1e-9, "SWA model as saved gives the recorded SWA error");
         assertEquals(swa, Double.parseDouble(swaRow[4]), 1e-9, "t = 1 with BN recomputed on the run's BN pass");
         assertTrue(Files.readString(dir.resolve("geometry.md")).contains("| SWA (t = 1) |"));
+
+        // swa.keep_snapshots: the networks averaged after epochs 1, 2, 3; their mean is the saved SWA's weights
+        Path snapshots = dir.resolve("models/swa-seed1-snapshots");
+        org.deeplearning4j.nn.api.Model swaModel = ModelFiles.load(dir.resolve("models/swa-seed1.zip"));
+        TrainableParameters layout = TrainableParameters.of(swaModel);
+        org.nd4j.linalg.api.ndarray.INDArray sum = null;
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            org.nd4j.linalg.api.ndarray.INDArray w = layout.read(ModelFiles.load(snapshots.resolve("epoch-" + epoch + ".zip")))
+                    .castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+            sum = sum == null ? w.dup() : sum.addi(w);
+        }
+        try (var files = Files.list(snapshots)) {
+            assertEquals(3, files.count(), "one snapshot per averaged epoch");
+        }
+        org.nd4j.linalg.api.ndarray.INDArray mean = sum.divi(3);
+        org.nd4j.linalg.api.ndarray.INDArray saved = layout.read(swaModel).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+        assertTrue(mean.sub(saved).amaxNumber().doubleValue() < 1e-5, "max |mean of snapshots - SWA| = "
+                + mean.sub(saved).amaxNumber());
+        assertTrue(Files.readString(dir.resolve("geometry.md")).contains("The 3 averaged snapshots lie"));
     }
 }

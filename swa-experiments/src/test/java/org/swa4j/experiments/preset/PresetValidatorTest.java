@@ -48,7 +48,7 @@ class PresetValidatorTest {
         Preset q = Presets.load("quick");
         Preset bad = new Preset("bad", "", "fashion-mnist-embedded", "cnn8", null, null, null, true, 0, 128, 10, -0.1, "linear", 1.0, 5e-4,
                 List.of("sgd", "ema", "adam", "swa", "swa", "fge"), new Preset.EmaOptions(1.5),
-                new Preset.FgeOptions(0.8, 3, 0.05, 0.01), new Preset.SwaOptions(20, 0.01, 1, List.of(1.0, 1.5, -1.0), "swa", null, null),
+                new Preset.FgeOptions(0.8, 3, 0.05, 0.01), new Preset.SwaOptions(20, 0.01, 1, List.of(1.0, 1.5, -1.0), "swa", null, null, null),
                 null, null);
         PresetProblems e = assertThrows(PresetProblems.class, () -> PresetValidator.validate(bad, null));
         String m = e.getMessage();
@@ -71,7 +71,7 @@ class PresetValidatorTest {
         assertEquals("reference", Presets.load("quick").lrSchedule(), "an absent lr_schedule is the reference schedule");
         Preset q = Presets.load("quick");
         Preset mismatched = new Preset("c", "", q.dataset(), q.model(), null, null, null, true, 3, 128, 10, 0.05, "constant", 0.9, 5e-4,
-                List.of("swa"), null, null, new Preset.SwaOptions(6, 0.01, 1, List.of(1.0), "cyclic", 1e-3, 1e-5), null, null);
+                List.of("swa"), null, null, new Preset.SwaOptions(6, 0.01, 1, List.of(1.0), "cyclic", 1e-3, 1e-5, null), null, null);
         String m = String.join("\n", PresetValidator.staticProblems(mismatched));
         assertTrue(m.contains("swa.lr = 0.01 but lr_schedule is constant at lr_init = 0.05"), m);
         assertTrue(m.contains("lr_schedule constant needs swa.schedule \"swa\", not 'cyclic'"), m);
@@ -81,7 +81,7 @@ class PresetValidatorTest {
     void swaStartPastTheEndAndNonPositiveBudgetAreRejected() {
         Preset q = Presets.load("quick");
         Preset late = new Preset("late", "", q.dataset(), q.model(), null, null, null, true, 3, 128, 10, 0.05, null, 0.9, 5e-4,
-                List.of("swa"), null, null, new Preset.SwaOptions(16, 0.01, 1, List.of(1.0, 1.5), "swa", null, null), null, null);
+                List.of("swa"), null, null, new Preset.SwaOptions(16, 0.01, 1, List.of(1.0, 1.5), "swa", null, null, null), null, null);
         String m = String.join("\n", PresetValidator.staticProblems(late));
         assertTrue(m.contains("swa.start = 16 is past the end of the SWA run (15 epochs"), m);
         assertTrue(m.contains("swa budget 1.0 ends at epoch 10, before swa.start = 16"), m);
