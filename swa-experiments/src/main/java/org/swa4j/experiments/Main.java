@@ -10,6 +10,8 @@ import org.swa4j.experiments.cli.PresetsCommand;
 import org.swa4j.experiments.cli.ReportCommand;
 import org.swa4j.experiments.cli.ResumeCommand;
 import org.swa4j.experiments.cli.RunCommand;
+import org.swa4j.experiments.geometry.GeometryCommand;
+import org.swa4j.experiments.posthoc.AverageCommand;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,12 +19,16 @@ import picocli.CommandLine.Command;
 /**
  * Entry point of the {@code swa} command-line tool ({@code bin/swa}); with no arguments it runs
  * {@code run --preset quick}, which is what {@code mvn -pl swa-experiments exec:java} does.
+ *
+ * <p>{@code bench-train}, {@code geometry} and {@code average} are handed, with their arguments
+ * untouched, to their own {@code run(String[])}, which owns their option parsing and their error
+ * messages ({@code swa geometry: ...}); they are listed here for {@code swa --help}.
  */
 @Command(name = "swa", mixinStandardHelpOptions = true, version = "swa4j 0.1.0-SNAPSHOT",
         description = "Stochastic Weight Averaging for the JVM: reproduce the comparison of SGD, EMA, FGE and SWA "
                 + "(Izmailov et al., UAI 2018) on DL4J.",
         subcommands = {RunCommand.class, ResumeCommand.class, ReportCommand.class, PresetsCommand.class,
-            ModelsCommand.class, MergeCommand.class, BenchTrainCommand.class})
+            ModelsCommand.class, MergeCommand.class, GeometryCommand.class, AverageCommand.class, BenchTrainCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
@@ -34,6 +40,12 @@ public final class Main implements Runnable {
         System.setProperty("java.awt.headless", "true");
         if (args.length > 0 && args[0].equals("bench-train")) {
             return TrainBenchmark.run(Arrays.copyOfRange(args, 1, args.length));
+        }
+        if (args.length > 0 && args[0].equals("geometry")) {
+            return GeometryCommand.run(Arrays.copyOfRange(args, 1, args.length));
+        }
+        if (args.length > 0 && args[0].equals("average")) {
+            return AverageCommand.run(Arrays.copyOfRange(args, 1, args.length));
         }
         String[] effective = args.length == 0 ? new String[] {"run", "--preset", "quick"} : args;
         CommandLine cli = new CommandLine(new Main());

@@ -34,14 +34,23 @@ class CommandLineTest {
 
     @Test
     void helpOnEveryCommand() {
-        for (String c : new String[] {"run", "resume", "report", "presets", "models", "merge"}) {
+        for (String c : new String[] {"run", "resume", "report", "presets", "models", "merge", "geometry", "average"}) {
             int[] rc = new int[1];
             String text = capture(() -> rc[0] = Main.execute(c, "--help"));
             assertEquals(0, rc[0], c);
             assertTrue(text.contains("Usage: swa " + c), text);
         }
+        String geometry = capture(() -> Main.execute("geometry", "--help"));
+        assertTrue(geometry.contains("--line-step") && geometry.contains("--analyses"), geometry);
+        String average = capture(() -> Main.execute("average", "--help"));
+        assertTrue(average.contains("--bn-data") && average.contains("--out"), average);
+        int[] refused = new int[1];
+        String missing = capture(() -> refused[0] = Main.execute("geometry", "--sgd", "a.zip"));
+        assertEquals(2, refused[0], missing);
+        assertTrue(missing.contains("swa geometry: without DIR, --sgd, --swa, --data and --out are all required"), missing);
         String top = capture(() -> Main.execute("--help"));
-        for (String c : new String[] {"run", "resume", "report", "presets", "models", "merge", "bench-train"}) {
+        for (String c : new String[] {"run", "resume", "report", "presets", "models", "merge", "geometry", "average",
+            "bench-train"}) {
             assertTrue(top.contains(c), top);
         }
     }

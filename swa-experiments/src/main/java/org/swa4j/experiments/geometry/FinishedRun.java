@@ -13,6 +13,7 @@ import org.swa4j.experiments.preset.Preset;
 import org.swa4j.experiments.results.BudgetResult;
 import org.swa4j.experiments.results.ResultsDirectory;
 import org.swa4j.experiments.results.RunRecord;
+import org.swa4j.experiments.runner.JobContext;
 
 /**
  * The models a finished results directory keeps for geometry, per seed K:
@@ -23,23 +24,12 @@ import org.swa4j.experiments.results.RunRecord;
  *   runs/sgd-seedK.json, runs/swa-seedK.json   the run records with the recorded test accuracies
  * </pre>
  * Points on the line and elsewhere recompute BN on the same pass of the same stream as the run's
- * final SWA evaluation, so that at t = 1 the SWA error is reproduced exactly.
+ * final SWA evaluation (seed {@link JobContext#batchNormSeed}, pass {@code swaEpochs - 1}), so that
+ * at t = 1 the SWA error is reproduced exactly.
  * Rejects a directory without run records or without the two models of a requested seed, saying
  * which file is missing.
  */
 public record FinishedRun(ResultsDirectory dir) {
-
-    /**
-     * The seed of the runner's BN-update stream for seed K is {@code BATCH_NORM_SEED_OFFSET + K}
-     * ({@code org.swa4j.experiments.runner.JobContext#batchNormIterator}); its SWA job recomputes the
-     * final average's BN statistics on pass {@code swaEpochs - 1} of that stream.
-     */
-    public static final long BATCH_NORM_SEED_OFFSET = 0x5EED_B00BL;
-
-    /** The seed of the BN stream the run used for {@code seed}. */
-    public static long batchNormSeed(int seed) {
-        return BATCH_NORM_SEED_OFFSET + seed;
-    }
 
     public Path sgdModel(int seed) {
         return dir.root().resolve("models").resolve("sgd-seed" + seed + ".zip");

@@ -14,6 +14,7 @@ import org.swa4j.data.ImageDataset;
 import org.swa4j.experiments.preset.Preset;
 import org.swa4j.experiments.results.AtomicFiles;
 import org.swa4j.experiments.results.ResultsDirectory;
+import org.swa4j.experiments.runner.JobContext;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -119,6 +120,7 @@ public final class GeometryCommand implements Callable<Integer> {
     static int run(String[] args, BatchNormRecalibration batchNorm, PrintStream stdout) {
         System.setProperty("java.awt.headless", "true");
         CommandLine cli = new CommandLine(new GeometryCommand(batchNorm, stdout));
+        cli.setCommandName("swa geometry");
         cli.setOut(new PrintWriter(stdout, true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IllegalArgumentException) {
@@ -164,7 +166,7 @@ public final class GeometryCommand implements Callable<Integer> {
                 }
                 runs.add(run.inputs(seed, plane));
                 evaluations.add(new EvaluationData(preset.dataset(),
-                        set.train(preset.batchSize(), FinishedRun.batchNormSeed(seed), preset.augment()), preset.swaEpochs() - 1,
+                        set.train(preset.batchSize(), JobContext.batchNormSeed(seed), preset.augment()), preset.swaEpochs() - 1,
                         set.train(data.batchSize(), data.seed(), false), set.test(data.batchSize())));
             }
             root = out != null ? out : dir;
@@ -189,6 +191,9 @@ public final class GeometryCommand implements Callable<Integer> {
             AtomicFiles.writeString(root.resolve("geometry.md"), md.toString());
         }
         stdout.printf("wrote %s and %s%n", root.resolve("geometry"), root.resolve("geometry.md"));
+        if (dir != null && root.equals(dir)) {
+            stdout.printf("swa report %s adds geometry.md to report.md and report.html%n", dir);
+        }
         return 0;
     }
 }

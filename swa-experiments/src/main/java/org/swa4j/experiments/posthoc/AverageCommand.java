@@ -73,6 +73,7 @@ public final class AverageCommand implements Callable<Integer> {
     static int run(String[] args, BatchNormRecalibration batchNorm, PrintStream stdout) {
         System.setProperty("java.awt.headless", "true");
         CommandLine cli = new CommandLine(new AverageCommand(batchNorm, stdout));
+        cli.setCommandName("swa average");
         cli.setOut(new java.io.PrintWriter(stdout, true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IllegalArgumentException) {

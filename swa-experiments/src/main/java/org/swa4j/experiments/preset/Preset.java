@@ -11,7 +11,9 @@ import java.util.List;
  * {@code t = e / budgetEpochs}, lr = lrInit for t <= 0.5, linear to 0.01 lrInit at t = 0.9, flat
  * after. The SWA run has {@code round(max(swa.budgets) * budgetEpochs)} epochs with {@code t = e /
  * swa.start} and final ratio {@code swa.lr / lrInit}; averaging after each epoch e with
- * {@code e + 1 >= swa.start}. {@link PresetValidator} lists every problem of a preset at once.
+ * {@code e + 1 >= swa.start}. With {@code "lr_schedule": "constant"} (the paper's Section 5.4
+ * ablation) both runs keep lr = lrInit in every epoch instead (and {@code swa.lr} must equal it).
+ * {@link PresetValidator} lists every problem of a preset at once.
  *
  * @param name          short name ({@code quick}, {@code cifar100-vgg16}, ...)
  * @param description   one line for {@code swa presets}
@@ -25,6 +27,8 @@ import java.util.List;
  * @param batchSize     minibatch size
  * @param budgetEpochs  the SGD budget B in epochs
  * @param lrInit        initial learning rate
+ * @param lrSchedule    {@code "reference"} (the schedule above; the default when the key is absent) or
+ *                      {@code "constant"} (lrInit for every epoch of the SGD and SWA runs)
  * @param momentum      heavy-ball momentum (PyTorch SGD semantics)
  * @param weightDecay   coupled L2 weight decay (added to the gradient, PyTorch {@code weight_decay})
  * @param methods       subset of sgd, ema, fge, swa
@@ -36,11 +40,26 @@ import java.util.List;
  */
 public record Preset(String name, String description, String dataset, String model, String layers,
         Integer trainLimit, Integer testLimit, boolean augment, int seeds, int batchSize, int budgetEpochs,
-        double lrInit, double momentum, double weightDecay, List<String> methods,
+        double lrInit, String lrSchedule, double momentum, double weightDecay, List<String> methods,
         EmaOptions ema, FgeOptions fge, SwaOptions swa, String pretrained, PaperMatch paper) {
 
     /** The methods a preset can compare. */
     public static final List<String> METHODS = List.of("sgd", "ema", "fge", "swa");
+
+    /** The learning-rate schedules of the SGD and SWA runs. */
+    public static final List<String> LR_SCHEDULES = List.of("reference", "constant");
+
+    /** An absent {@code lr_schedule} is the reference schedule; other values are checked by {@link PresetValidator}. */
+    public Preset {
+        if (lrSchedule == null) {
+            lrSchedule = "reference";
+        }
+    }
+
+    /** Whether the SGD and SWA runs keep lr = lrInit throughout ({@code "lr_schedule": "constant"}). */
+    public boolean constantLr() {
+        return "constant".equals(lrSchedule);
+    }
 
     /**
      * @param decay per-iteration EMA decay d in {@code ema = d ema + (1 - d) w}, in (0, 1)
@@ -68,9 +87,19 @@ public record Preset(String name, String description, String dataset, String mod
      *                    {@code everyEpochs} epochs from the first epoch, average at each cycle's end; ImageNet)
      * @param cyclicLr1   cyclic schedule: lr at the start of each cycle
      * @param cyclicLr2   cyclic schedule: lr at the end of each cycle
+     * @param keepSnapshots keep every network averaged into SWA as
+     *                    {@code models/swa-seedK-snapshots/epoch-E.zip} (weights and BN statistics, no
+     *                    updater state) for {@code swa geometry}'s distances and plane; absent = false
      */
     public record SwaOptions(int start, double lr, int everyEpochs, List<Double> budgets, String schedule,
-            Double cyclicLr1, Double cyclicLr2) {
+            Double cyclicLr1, Double cyclicLr2, Boolean keepSnapshots) {
+
+        /** An absent {@code keep_snapshots} is false. */
+        public SwaOptions {
+            if (keepSnapshots == null) {
+                keepSnapshots = false;
+            }
+        }
     }
 
     /**
@@ -98,13 +127,13 @@ public record Preset(String name, String description, String dataset, String mod
     /** A copy with another number of seeds. */
     public Preset withSeeds(int n) {
         return new Preset(name, description, dataset, model, layers, trainLimit, testLimit, augment, n, batchSize,
-                budgetEpochs, lrInit, momentum, weightDecay, methods, ema, fge, swa, pretrained, paper);
+                budgetEpochs, lrInit, lrSchedule, momentum, weightDecay, methods, ema, fge, swa, pretrained, paper);
     }
 
     /** A copy with another layer implementation. */
     public Preset withLayers(String l) {
         return new Preset(name, description, dataset, model, l, trainLimit, testLimit, augment, seeds, batchSize,
-                budgetEpochs, lrInit, momentum, weightDecay, methods, ema, fge, swa, pretrained, paper);
+                budgetEpochs, lrInit, lrSchedule, momentum, weightDecay, methods, ema, fge, swa, pretrained, paper);
     }
 
     /**
@@ -113,8 +142,8 @@ public record Preset(String name, String description, String dataset, String mod
      */
     public Preset withBudget(int b) {
         SwaOptions s = swa == null ? null : new SwaOptions(Math.max(1, (int) Math.round((double) swa.start() * b / budgetEpochs)),
-                swa.lr(), swa.everyEpochs(), swa.budgets(), swa.schedule(), swa.cyclicLr1(), swa.cyclicLr2());
+                swa.lr(), swa.everyEpochs(), swa.budgets(), swa.schedule(), swa.cyclicLr1(), swa.cyclicLr2(), swa.keepSnapshots());
         return new Preset(name, description, dataset, model, layers, trainLimit, testLimit, augment, seeds, batchSize,
-                b, lrInit, momentum, weightDecay, methods, ema, fge, s, pretrained, paper);
+                b, lrInit, lrSchedule, momentum, weightDecay, methods, ema, fge, s, pretrained, paper);
     }
 }

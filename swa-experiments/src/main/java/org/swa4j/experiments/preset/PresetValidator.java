@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * Checks a preset before anything is trained and lists every problem at once ({@link PresetProblems}).
  *
- * <p>Rules: seeds, batch size and budget positive; lr_init positive, momentum in [0, 1), weight decay
+ * <p>Rules: seeds, batch size and budget positive; lr_init positive, lr_schedule "reference" or
+ * "constant" (constant: swa.lr equal to lr_init and the "swa" SWA schedule), momentum in [0, 1), weight decay
  * non-negative; methods a non-empty subset of sgd, ema, fge, swa without repeats; EMA decay in (0, 1);
  * FGE start fraction in (0, 1), at least one whole cycle after the start and a whole number of cycles,
  * 0 < lr_2 <= lr_1 (a cycle may be a fraction of an epoch); SWA start in [1, SWA epochs] (not past the end), every budget positive with at
@@ -73,6 +74,9 @@ public final class PresetValidator {
         }
         if (!(p.lrInit() > 0)) {
             out.add("lr_init = " + p.lrInit() + "; must be > 0");
+        }
+        if (!Preset.LR_SCHEDULES.contains(p.lrSchedule())) {
+            out.add("lr_schedule = '" + p.lrSchedule() + "'; must be one of " + Preset.LR_SCHEDULES);
         }
         if (!(p.momentum() >= 0 && p.momentum() < 1)) {
             out.add("momentum = " + p.momentum() + "; must be in [0, 1)");
@@ -168,6 +172,13 @@ public final class PresetValidator {
         }
         if (schedule.equals("swa") && !(s.lr() > 0)) {
             out.add("swa.lr = " + s.lr() + "; must be > 0");
+        }
+        if (p.constantLr() && s.lr() != p.lrInit()) {
+            out.add("swa.lr = " + s.lr() + " but lr_schedule is constant at lr_init = " + p.lrInit()
+                    + "; set swa.lr to lr_init");
+        }
+        if (p.constantLr() && !schedule.equals("swa")) {
+            out.add("lr_schedule constant needs swa.schedule \"swa\", not '" + schedule + "'");
         }
         if (schedule.equals("cyclic") && (s.cyclicLr1() == null || s.cyclicLr2() == null || !(s.cyclicLr1() > 0)
                 || !(s.cyclicLr2() > 0))) {

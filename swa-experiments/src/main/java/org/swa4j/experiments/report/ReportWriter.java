@@ -1,6 +1,7 @@
 package org.swa4j.experiments.report;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,9 @@ import tech.tablesaw.api.Table;
  * Writes {@code report.md} and {@code report.html} of a results directory: what was run (preset,
  * command, machine), the comparison table (mean +/- std, 95% CI, NLL, ECE, Welch p-value against
  * SGD at the same budget, and the paper's number with our difference where the preset matches a
- * row of the paper), the figures of {@link Plots}, the per-seed results, and every diverged run.
+ * row of the paper), the figures of {@link Plots}, the per-seed results, every diverged run, and,
+ * when {@code swa geometry DIR} has written {@code DIR/geometry.md}, that section as it is (its links
+ * are relative to DIR; in the HTML through {@link MarkdownHtml}).
  * It states what was measured; the paper's numbers are printed beside ours, never in their place.
  */
 public final class ReportWriter {
@@ -81,8 +84,11 @@ public final class ReportWriter {
         }
         md.append("## Per seed\n\n").append(markdown(perSeed)).append('\n');
         md.append("Raw data: `summary.csv`, one JSON record per method and seed in `runs/`, the log in `swa.log`.\n");
+        Optional<String> geometry = geometrySection(dir);
+        geometry.ifPresent(g -> md.append('\n').append(g.endsWith("\n") ? g : g + "\n"));
         AtomicFiles.writeString(dir.resolve("report.md"), md.toString());
-        AtomicFiles.writeString(dir.resolve("report.html"), html(preset, md.toString(), table, perSeed, plots, diverged));
+        AtomicFiles.writeString(dir.resolve("report.html"), html(preset, md.toString(), table, perSeed, plots, diverged,
+                geometry.orElse(null)));
     }
 
     /** The comparison table shown in the report (strings, already formatted). */
@@ -168,8 +174,14 @@ public final class ReportWriter {
         return sb.append("</table>\n").toString();
     }
 
+    /** {@code dir/geometry.md} (written by {@code swa geometry DIR}) if there is one. */
+    static Optional<String> geometrySection(Path dir) throws IOException {
+        Path file = dir.resolve("geometry.md");
+        return Files.isRegularFile(file) ? Optional.of(Files.readString(file)) : Optional.empty();
+    }
+
     private static String html(Preset preset, String md, Table table, Table perSeed, List<String> plots,
-            List<RunRecord> diverged) {
+            List<RunRecord> diverged, String geometry) {
         StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>swa4j report: ")
                 .append(escape(preset.name())).append("</title>\n<style>body{font-family:sans-serif;max-width:60em;margin:auto}"
                         + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}"
@@ -198,7 +210,11 @@ public final class ReportWriter {
         for (String p : plots) {
             h.append("<p><img src=\"plots/").append(p).append("\" alt=\"").append(p).append("\"></p>\n");
         }
-        h.append("<h2>Per seed</h2>\n").append(htmlTable(perSeed)).append("</body></html>\n");
+        h.append("<h2>Per seed</h2>\n").append(htmlTable(perSeed));
+        if (geometry != null) {
+            h.append(MarkdownHtml.toHtml(geometry));
+        }
+        h.append("</body></html>\n");
         return h.toString();
     }
 

@@ -27,6 +27,18 @@ public record JobContext(Preset preset, Cell cell, ImageDataset data, ResultsDir
     /** Test batches for evaluation (inference only, so the batch size does not change results). */
     public static final int EVAL_BATCH = 256;
 
+    /** Offset of the BatchNorm-update stream's seed from the run's seed ({@link #batchNormSeed}). */
+    private static final long BATCH_NORM_SEED_OFFSET = 0x5EED_B00BL;
+
+    /**
+     * The seed of the BatchNorm-update stream of seed {@code seed}: {@code 0x5EEDB00B + seed}. The
+     * jobs recompute an average's statistics before its evaluation after epoch e on pass e of this
+     * stream; {@code swa geometry} uses it to reproduce the recorded errors.
+     */
+    public static long batchNormSeed(int seed) {
+        return BATCH_NORM_SEED_OFFSET + seed;
+    }
+
     public int seed() {
         return cell.seed();
     }
@@ -36,7 +48,7 @@ public record JobContext(Preset preset, Cell cell, ImageDataset data, ResultsDir
     }
 
     public EpochIterator batchNormIterator() {
-        return data.train(preset.batchSize(), 0x5EED_B00BL + seed(), preset.augment());
+        return data.train(preset.batchSize(), batchNormSeed(seed()), preset.augment());
     }
 
     public DataSetIterator testIterator() {

@@ -12,6 +12,7 @@ import org.swa4j.experiments.preset.Preset;
  * sgd/swa (timgaripov/swa train.py), epoch e 0-based:
  *   t = e / T   (T = B for SGD, swa.start for SWA);  r = 0.01 (SGD) or swa.lr / lr_init (SWA)
  *   lr = lr_init * (1 if t <= 0.5; 1 - (1 - r)(t - 0.5)/0.4 if t <= 0.9; r otherwise)
+ * sgd/swa with "lr_schedule": "constant" (paper Section 5.4): lr = lr_init in every epoch
  * fge (dnn-mode-connectivity fge.py), iteration i 0-based since FGE's start, cycle C iterations:
  *   t = (i mod C) / C;  lr = a1 (1 - 2t) + a2 2t if t < 0.5, else a1 (2t - 1) + a2 (2 - 2t)
  * cyclic SWA (paper, ImageNet), iteration i 1-based, cycle c iterations:
@@ -28,10 +29,16 @@ final class Schedules {
     }
 
     static double sgd(Preset p, int epoch) {
+        if (p.constantLr()) {
+            return p.lrInit();
+        }
         return SwaSchedule.sgd(p.lrInit(), p.budgetEpochs()).valueAt(0, epoch);
     }
 
     static double swa(Preset p, int epoch) {
+        if (p.constantLr()) {
+            return p.lrInit();
+        }
         return SwaSchedule.swa(p.lrInit(), p.swa().lr(), p.swa().start(), p.swaEpochs()).valueAt(0, epoch);
     }
 

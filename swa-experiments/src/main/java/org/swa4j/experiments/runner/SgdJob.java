@@ -24,11 +24,12 @@ import org.swa4j.experiments.train.TrainAccuracyListener;
 import org.swa4j.experiments.train.TrainingEpoch;
 
 /**
- * Job {@code sgd}: B epochs of SGD with the reference schedule ({@link Schedules#sgd}), and along
+ * Job {@code sgd}: B epochs of SGD with the preset's schedule ({@link Schedules#sgd}: reference or constant), and along
  * the same trajectory the weight EMA {@code ema = d ema + (1 - d) w} after every step, whose
  * BatchNorm statistics are recomputed ({@code BatchNormUpdate}) before each evaluation. Writes the
  * sgd and ema records, the checkpoint every epoch, the SGD weights at FGE's start epoch, and the
- * final models under {@code models/}.
+ * final models under {@code models/}: {@code ema-seedK.zip} is the EMA network evaluated after the
+ * last epoch, with the BN statistics recomputed for that evaluation.
  */
 final class SgdJob {
 
@@ -84,6 +85,7 @@ final class SgdJob {
         DataSetIterator test = ctx.testIterator();
         long start = System.nanoTime();
         final AveragedModel[] average = {ema};
+        ComputationGraph evaluatedEma = null;
         for (int e = done; e < p.budgetEpochs(); e++) {
             long t0 = System.nanoTime();
             double lr = Schedules.sgd(p, e);
@@ -108,6 +110,7 @@ final class SgdJob {
                 ComputationGraph model = Averaging.modelOf(average[0]);
                 Averaging.recomputeBatchNorm(model, bn, e);
                 me = Evaluation.of(model, test);
+                evaluatedEma = model;
                 epochs.get("ema").add(new EpochMetrics(e + 1, lr, null, null, me.nll(), me.accuracy(), me.ece(), seconds));
                 line += String.format(java.util.Locale.ROOT, " | ema test %.2f%%", me.accuracy());
             }
@@ -135,7 +138,12 @@ final class SgdJob {
         java.nio.file.Path models = ctx.dir().root().resolve("models");
         Checkpoints.saveNet(net, models.resolve("sgd-seed" + ctx.seed() + ".zip"));
         if (withEma) {
-            Checkpoints.saveNet(Averaging.modelOf(average[0]), models.resolve("ema-seed" + ctx.seed() + ".zip"));
+            if (evaluatedEma == null) {
+                // resumed after the last epoch's commit: recompute the statistics of that evaluation
+                evaluatedEma = Averaging.modelOf(average[0]);
+                Averaging.recomputeBatchNorm(evaluatedEma, bn, p.budgetEpochs() - 1);
+            }
+            Checkpoints.saveNet(evaluatedEma, models.resolve("ema-seed" + ctx.seed() + ".zip"));
         }
         for (String m : methods) {
             ctx.writeRecord(m, RunRecord.FINISHED, null, epochs.get(m), results.get(m), true);

@@ -1,6 +1,7 @@
 package org.swa4j.experiments.runner;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,11 +9,13 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.swa4j.core.AveragedModel;
 import org.swa4j.data.EpochIterator;
 import org.swa4j.experiments.metrics.PredictionMetrics;
 import org.swa4j.experiments.preset.Preset;
+import org.swa4j.experiments.results.AtomicFiles;
 import org.swa4j.experiments.results.BudgetResult;
 import org.swa4j.experiments.results.EpochMetrics;
 import org.swa4j.experiments.results.RunRecord;
@@ -30,7 +33,12 @@ import org.swa4j.experiments.train.TrainingEpoch;
  * ({@code avg += (w - avg) / (n + 1)}, BN statistics excluded) after every {@code every_epochs}-th
  * epoch from {@code swa.start}; before each evaluation one pass over augmented training data
  * recomputes the average's BatchNorm statistics. The results at the budgets (1, 1.25, 1.5 B) are
- * the average's test metrics at the end of epochs round(b B) of this single run.
+ * the average's test metrics at the end of epochs round(b B) of this single run. With
+ * {@code swa.keep_snapshots} every network averaged in is also kept ({@link #snapshotFile}).
+ *
+ * <p>{@code models/swa-seedK.zip} is the network evaluated after the last epoch, BN statistics as
+ * recomputed for that evaluation (not the average restored from the checkpoint, whose statistics
+ * are the live network's), so that it gives the recorded SWA error at the largest budget.
  */
 final class SwaJob {
 
@@ -73,6 +81,7 @@ final class SwaJob {
         DataSetIterator test = ctx.testIterator();
         long cycle = (long) o.everyEpochs() * Networks.iterationsPerEpoch(p, ctx.data());
         long start = System.nanoTime();
+        ComputationGraph evaluated = null;
         for (int e = done; e < total; e++) {
             long t0 = System.nanoTime();
             double[] lastLr = {cyclic ? Double.NaN : Schedules.swa(p, e)};
@@ -90,6 +99,9 @@ final class SwaJob {
             iteration += out.iterations();
             if (e + 1 >= o.start() && (e + 1 - o.start()) % o.everyEpochs() == 0) {
                 swa.update(net);
+                if (o.keepSnapshots()) {
+                    saveSnapshot(net, snapshotFile(ctx, e + 1));
+                }
             }
             String line = String.format(Locale.ROOT, "%s: epoch %d/%d lr %.4g loss %.4f train %.2f%%", ctx.cell(), e + 1, total,
                     lastLr[0], out.meanLoss(), out.accuracy());
@@ -98,6 +110,7 @@ final class SwaJob {
                 ComputationGraph model = Averaging.modelOf(swa);
                 Averaging.recomputeBatchNorm(model, bn, e);
                 m = Evaluation.of(model, test);
+                evaluated = model;
                 line += String.format(Locale.ROOT, " | swa (n=%d) test %.2f%% nll %.4f", swa.count(), m.accuracy(), m.nll());
             }
             double seconds = secondsBefore + (System.nanoTime() - start) / 1e9;
@@ -117,8 +130,23 @@ final class SwaJob {
             double took = (System.nanoTime() - t0) / 1e9;
             ctx.log().line(line + String.format(Locale.ROOT, " (%.1fs) ", took) + ctx.log().epochDone(took));
         }
-        Checkpoints.saveNet(Averaging.modelOf(swa), ctx.dir().root().resolve("models").resolve("swa-seed" + ctx.seed() + ".zip"));
+        if (evaluated == null) {
+            // resumed after the last epoch's commit: recompute the statistics of that evaluation
+            evaluated = Averaging.modelOf(swa);
+            Averaging.recomputeBatchNorm(evaluated, bn, total - 1);
+        }
+        Checkpoints.saveNet(evaluated, ctx.dir().root().resolve("models").resolve("swa-seed" + ctx.seed() + ".zip"));
         ctx.writeRecord("swa", RunRecord.FINISHED, null, epochs.get("swa"), results.get("swa"), true);
         ck.delete();
+    }
+
+    /** {@code models/swa-seedK-snapshots/epoch-E.zip}: the network averaged into SWA after epoch E (1-based). */
+    static Path snapshotFile(JobContext ctx, int epoch) {
+        return ctx.dir().root().resolve("models").resolve("swa-seed" + ctx.seed() + "-snapshots").resolve("epoch-" + epoch + ".zip");
+    }
+
+    /** Weights and BN statistics without updater state, atomically (a resumed run rewrites the same file). */
+    private static void saveSnapshot(ComputationGraph net, Path file) throws IOException {
+        AtomicFiles.write(file, out -> ModelSerializer.writeModel(net, out, false));
     }
 }

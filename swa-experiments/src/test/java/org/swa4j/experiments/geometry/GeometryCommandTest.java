@@ -117,9 +117,9 @@ class GeometryCommandTest {
         // as the runner: BN of the final average on pass (swaEpochs - 1) of the seed's BN stream
         var quick = Presets.load("quick").withSeeds(1);
         var preset = new org.swa4j.experiments.preset.Preset("tiny", "tiny", "fashion-mnist-embedded", quick.model(), null,
-                TRAIN, TEST, true, 1, 64, 2, 0.05, 0.9, 5e-4, List.of("sgd", "swa"), null, null,
-                new org.swa4j.experiments.preset.Preset.SwaOptions(1, 0.05, 1, List.of(1.0, 1.5), "swa", null, null), null, null);
-        EpochIterator bnPass = set.train(preset.batchSize(), FinishedRun.batchNormSeed(1), true);
+                TRAIN, TEST, true, 1, 64, 2, 0.05, null, 0.9, 5e-4, List.of("sgd", "swa"), null, null,
+                new org.swa4j.experiments.preset.Preset.SwaOptions(1, 0.05, 1, List.of(1.0, 1.5), "swa", null, null, null), null, null);
+        EpochIterator bnPass = set.train(preset.batchSize(), org.swa4j.experiments.runner.JobContext.batchNormSeed(1), true);
         bnPass.setEpoch(preset.swaEpochs() - 1);
         BatchNormUpdate.run(swa, bnPass);
         ModelSerializer.writeModel(swa, models.resolve("swa-seed1.zip").toFile(), false);

@@ -46,13 +46,14 @@ class PresetValidatorTest {
     @Test
     void listsEveryProblemAtOnce() {
         Preset q = Presets.load("quick");
-        Preset bad = new Preset("bad", "", "fashion-mnist-embedded", "cnn8", null, null, null, true, 0, 128, 10, -0.1, 1.0, 5e-4,
+        Preset bad = new Preset("bad", "", "fashion-mnist-embedded", "cnn8", null, null, null, true, 0, 128, 10, -0.1, "linear", 1.0, 5e-4,
                 List.of("sgd", "ema", "adam", "swa", "swa", "fge"), new Preset.EmaOptions(1.5),
-                new Preset.FgeOptions(0.8, 3, 0.05, 0.01), new Preset.SwaOptions(20, 0.01, 1, List.of(1.0, 1.5, -1.0), "swa", null, null),
+                new Preset.FgeOptions(0.8, 3, 0.05, 0.01), new Preset.SwaOptions(20, 0.01, 1, List.of(1.0, 1.5, -1.0), "swa", null, null, null),
                 null, null);
         PresetProblems e = assertThrows(PresetProblems.class, () -> PresetValidator.validate(bad, null));
         String m = e.getMessage();
-        for (String expected : List.of("seeds = 0", "lr_init = -0.1", "momentum = 1.0", "unknown method 'adam'", "'swa' is listed twice",
+        for (String expected : List.of("seeds = 0", "lr_init = -0.1", "lr_schedule = 'linear'; must be one of [reference, constant]",
+                "momentum = 1.0", "unknown method 'adam'", "'swa' is listed twice",
                 "ema.decay = 1.5", "fge has 2 epochs after its start", "every budget must be > 0")) {
             assertTrue(m.contains(expected), "missing '" + expected + "' in:\n" + m);
         }
@@ -61,16 +62,32 @@ class PresetValidatorTest {
     }
 
     @Test
+    void constantLearningRatePresets() {
+        Preset ablation = Presets.load("ablation-fixed-lr");
+        assertEquals("constant", ablation.lrSchedule());
+        assertTrue(ablation.constantLr());
+        assertEquals(List.of(), PresetValidator.staticProblems(ablation));
+        assertEquals(List.of(), PresetValidator.staticProblems(Presets.load("cifar100-preresnet164-fixed-lr")));
+        assertEquals("reference", Presets.load("quick").lrSchedule(), "an absent lr_schedule is the reference schedule");
+        Preset q = Presets.load("quick");
+        Preset mismatched = new Preset("c", "", q.dataset(), q.model(), null, null, null, true, 3, 128, 10, 0.05, "constant", 0.9, 5e-4,
+                List.of("swa"), null, null, new Preset.SwaOptions(6, 0.01, 1, List.of(1.0), "cyclic", 1e-3, 1e-5, null), null, null);
+        String m = String.join("\n", PresetValidator.staticProblems(mismatched));
+        assertTrue(m.contains("swa.lr = 0.01 but lr_schedule is constant at lr_init = 0.05"), m);
+        assertTrue(m.contains("lr_schedule constant needs swa.schedule \"swa\", not 'cyclic'"), m);
+    }
+
+    @Test
     void swaStartPastTheEndAndNonPositiveBudgetAreRejected() {
         Preset q = Presets.load("quick");
-        Preset late = new Preset("late", "", q.dataset(), q.model(), null, null, null, true, 3, 128, 10, 0.05, 0.9, 5e-4,
-                List.of("swa"), null, null, new Preset.SwaOptions(16, 0.01, 1, List.of(1.0, 1.5), "swa", null, null), null, null);
+        Preset late = new Preset("late", "", q.dataset(), q.model(), null, null, null, true, 3, 128, 10, 0.05, null, 0.9, 5e-4,
+                List.of("swa"), null, null, new Preset.SwaOptions(16, 0.01, 1, List.of(1.0, 1.5), "swa", null, null, null), null, null);
         String m = String.join("\n", PresetValidator.staticProblems(late));
         assertTrue(m.contains("swa.start = 16 is past the end of the SWA run (15 epochs"), m);
         assertTrue(m.contains("swa budget 1.0 ends at epoch 10, before swa.start = 16"), m);
         Preset zero = q.withBudget(1).withSeeds(3);
         assertEquals(List.of(), PresetValidator.staticProblems(q.withBudget(20)));
-        Preset noBudget = new Preset("z", "", q.dataset(), q.model(), null, null, null, true, 3, 128, 0, 0.05, 0.9, 5e-4,
+        Preset noBudget = new Preset("z", "", q.dataset(), q.model(), null, null, null, true, 3, 128, 0, 0.05, null, 0.9, 5e-4,
                 List.of("sgd"), null, null, null, null, null);
         assertTrue(String.join("\n", PresetValidator.staticProblems(noBudget)).contains("budget_epochs = 0"));
         assertTrue(zero.budgetEpochs() == 1);

@@ -69,5 +69,20 @@ class ReportWriterTest {
         assertTrue(md.contains("swa seed 2: non-finite loss in epoch 2"), md);
         assertTrue(html.contains("swa seed 2: non-finite loss in epoch 2"), html);
         assertTrue(md.contains("`swa run --preset quick`"), md);
+        assertTrue(!md.contains("Geometry") && !html.contains("Geometry"), "no geometry.md, no geometry section");
+
+        String geometry = "## Geometry: the SGD and SWA solutions (paper Figures 1, 4, 5)\n\n### Geometry of seed1\n\n"
+                + "| solution | recorded test error (%) |\n|---|---|\n| SWA (t = 1) | 24.00 |\n\n"
+                + "![test error along the line](geometry/seed1/line-test-error.png)\n";
+        Files.writeString(tmp.resolve("geometry.md"), geometry);
+        ReportWriter.write(tmp, q, "swa run --preset quick", records, Summary.rows(records));
+        md = Files.readString(tmp.resolve("report.md"));
+        html = Files.readString(tmp.resolve("report.html"));
+        assertTrue(md.endsWith("\n" + geometry), md);
+        assertTrue(md.indexOf("## Per seed") < md.indexOf("## Geometry"), "appended after the report's own sections");
+        assertTrue(html.contains("<h2>Geometry: the SGD and SWA solutions (paper Figures 1, 4, 5)</h2>\n<h3>Geometry of seed1</h3>"), html);
+        assertTrue(html.contains("<tr><td>SWA (t = 1)</td><td>24.00</td></tr>"), html);
+        assertTrue(html.contains("<img src=\"geometry/seed1/line-test-error.png\" alt=\"test error along the line\">"), html);
+        assertTrue(html.indexOf("<h2>Per seed</h2>") < html.indexOf("<h2>Geometry") && html.endsWith("</body></html>\n"), html);
     }
 }

@@ -13,12 +13,18 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
+import org.swa4j.data.DataOptions;
+import org.swa4j.data.Datasets;
+import org.swa4j.data.ImageDataset;
+import org.swa4j.experiments.results.BudgetResult;
 import org.swa4j.experiments.results.EpochMetrics;
 import org.swa4j.experiments.results.Json;
 import org.swa4j.experiments.results.ResultsDirectory;
 import org.swa4j.experiments.results.RunRecord;
 import org.swa4j.experiments.results.Summary;
+import org.swa4j.experiments.train.Evaluation;
 
 /** The tiny preset end to end: the files, their columns and the provenance of a real (small) run. */
 class EndToEndTest {
@@ -39,6 +45,22 @@ class EndToEndTest {
         }
         try (var s = Files.walk(d)) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary file left");
+        }
+    }
+
+    @Test
+    void savedModelsGiveTheRecordedTestAccuracies() throws IOException {
+        Path d = TinyRun.dir();
+        ResultsDirectory dir = new ResultsDirectory(d);
+        ImageDataset data = Datasets.open("fashion-mnist-embedded",
+                DataOptions.builder().trainLimit(192).testLimit(100).workers(1).build());
+        for (String m : List.of("sgd", "ema", "swa")) {
+            RunRecord r = Json.read(dir.record(m, 1), RunRecord.class);
+            double recorded = r.results().stream().max(java.util.Comparator.comparingDouble(BudgetResult::budget))
+                    .orElseThrow().accuracy();
+            ComputationGraph saved = Checkpoints.loadNet(d.resolve("models/" + m + "-seed1.zip"));
+            assertEquals(recorded, Evaluation.of(saved, data.test(JobContext.EVAL_BATCH)).accuracy(), 1e-9,
+                    m + " model as saved (BN statistics of its last evaluation) gives the recorded accuracy");
         }
     }
 

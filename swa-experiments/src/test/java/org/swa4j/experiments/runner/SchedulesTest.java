@@ -50,6 +50,21 @@ class SchedulesTest {
     }
 
     @Test
+    void constantScheduleKeepsLrInitInEveryEpoch() {
+        var a = Presets.load("ablation-fixed-lr"); // lr_schedule constant, lr_init 0.05 = swa.lr
+        for (int e = 0; e < a.swaEpochs(); e++) {
+            assertEquals(0.05, Schedules.sgd(a, e), 0.0, "sgd epoch " + e);
+            assertEquals(0.05, Schedules.swa(a, e), 0.0, "swa epoch " + e);
+        }
+        // the same preset with the reference schedule decays: B = 8, e = 7: t = .875 -> 1 - .99 (.375)/.4
+        var reference = new org.swa4j.experiments.preset.Preset(a.name(), a.description(), a.dataset(), a.model(), a.layers(),
+                a.trainLimit(), a.testLimit(), a.augment(), a.seeds(), a.batchSize(), a.budgetEpochs(), a.lrInit(), "reference",
+                a.momentum(), a.weightDecay(), a.methods(), a.ema(), a.fge(), a.swa(), a.pretrained(), a.paper());
+        assertEquals(8, a.budgetEpochs());
+        assertEquals(0.05 * (1 - 0.99 * 0.375 / 0.4), Schedules.sgd(reference, 7), 1e-15);
+    }
+
+    @Test
     void cyclicByHand() {
         // c = 4: i (1-based) = 1..4 -> t = .25, .5, .75, 1: lr = .75 a1 + .25 a2, ... a2
         assertEquals(0.75 * 1e-3 + 0.25 * 1e-5, Schedules.cyclic(0, 4, 1e-3, 1e-5), 1e-15);
