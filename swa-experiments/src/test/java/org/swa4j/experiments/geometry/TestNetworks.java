@@ -24,13 +24,13 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** Small networks and data sets built for the tests. */
-final class TestNetworks {
+public final class TestNetworks {
 
     private TestNetworks() {
     }
 
     /** Softmax regression {@code p = softmax(x W + b)}, DL4J {@code l2} on W only. */
-    static MultiLayerNetwork softmaxRegression(int nIn, int nOut, double l2, long seed) {
+    public static MultiLayerNetwork softmaxRegression(int nIn, int nOut, double l2, long seed) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(seed).dataType(DataType.FLOAT).l2(l2)
                 .list()
@@ -43,7 +43,7 @@ final class TestNetworks {
     }
 
     /** conv(3x3, 4) -> BN -> dense(6) -> BN -> softmax(3), inputs 1x6x6, BN statistics as variance. */
-    static MultiLayerNetwork convWithBatchNorm(long seed) {
+    public static MultiLayerNetwork convWithBatchNorm(long seed) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(seed).dataType(DataType.FLOAT).l2(1e-3)
                 .list()
@@ -61,7 +61,7 @@ final class TestNetworks {
     }
 
     /** The same kind of model as a ComputationGraph: dense(5) -> BN -> softmax(3), 4 inputs. */
-    static ComputationGraph graphWithBatchNorm(long seed) {
+    public static ComputationGraph graphWithBatchNorm(long seed) {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(seed).dataType(DataType.FLOAT)
                 .graphBuilder()
@@ -78,7 +78,7 @@ final class TestNetworks {
     }
 
     /** {@code n} examples with Gaussian features of the given shape and uniform random one-hot labels. */
-    static DataSet data(int n, long[] featureShape, int classes, long seed) {
+    public static DataSet data(int n, long[] featureShape, int classes, long seed) {
         Random random = new Random(seed);
         long[] shape = new long[featureShape.length + 1];
         shape[0] = n;
@@ -97,7 +97,7 @@ final class TestNetworks {
         return new DataSet(x, y);
     }
 
-    static DataSetIterator iterator(DataSet data, int batch) {
+    public static DataSetIterator iterator(DataSet data, int batch) {
         List<DataSet> list = new ArrayList<>(data.asList());
         return new ListDataSetIterator<>(list, batch);
     }

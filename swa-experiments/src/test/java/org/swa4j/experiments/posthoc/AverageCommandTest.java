@@ -33,6 +33,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.swa4j.data.DataOptions;
 import org.swa4j.data.Datasets;
 import org.swa4j.experiments.geometry.ModelFiles;
+import org.swa4j.experiments.geometry.TestNetworks;
 
 class AverageCommandTest {
 
@@ -55,22 +56,22 @@ class AverageCommandTest {
 
     @Test
     void averageOfCopiesIsTheModel() throws Exception {
-        MultiLayerNetwork net = Nets.convWithBatchNorm(5);
+        MultiLayerNetwork net = TestNetworks.convWithBatchNorm(5);
         net.getLayer(1).getParam("mean").assign(0.7);
         Path a = save(net, "a.zip");
         Path b = save(net, "b.zip");
         Path c = save(net, "c.zip");
         Model avg = CheckpointAverage.of(List.of(a, b, c));
         assertArrayEquals(net.params().toFloatVector(), avg.params().toFloatVector(), 0f);
-        INDArray x = Nets.data(8, new long[] {1, 6, 6}, 3, 3).getFeatures();
+        INDArray x = TestNetworks.data(8, new long[] {1, 6, 6}, 3, 3).getFeatures();
         assertArrayEquals(net.output(x).ravel().toFloatVector(), ((MultiLayerNetwork) avg).output(x).ravel().toFloatVector(), 0f);
     }
 
     @Test
     void averageOfTwoIsTheirMeanOutsideBatchNormStatistics() throws Exception {
         for (boolean graph : new boolean[] {false, true}) {
-            Model a = graph ? Nets.graphWithBatchNorm(1) : Nets.convWithBatchNorm(1);
-            Model b = graph ? Nets.graphWithBatchNorm(2) : Nets.convWithBatchNorm(2);
+            Model a = graph ? TestNetworks.graphWithBatchNorm(1) : TestNetworks.convWithBatchNorm(1);
+            Model b = graph ? TestNetworks.graphWithBatchNorm(2) : TestNetworks.convWithBatchNorm(2);
             table(a).forEach((k, v) -> { if (isStatistic(k)) v.assign(0.25); });
             table(b).forEach((k, v) -> { if (isStatistic(k)) v.assign(4.0); });
             Model avg = CheckpointAverage.of(List.of(save(a, "a" + graph + ".zip"), save(b, "b" + graph + ".zip")));
@@ -94,9 +95,9 @@ class AverageCommandTest {
 
     @Test
     void differentArchitecturesAndUnreadableFilesAreRefusedByName() throws Exception {
-        Path conv = save(Nets.convWithBatchNorm(1), "conv.zip");
-        Path wider = save(Nets.softmaxRegression(4, 3, 0, 1), "softmax.zip");
-        Path graph = save(Nets.graphWithBatchNorm(1), "graph.zip");
+        Path conv = save(TestNetworks.convWithBatchNorm(1), "conv.zip");
+        Path wider = save(TestNetworks.softmaxRegression(4, 3, 0, 1), "softmax.zip");
+        Path graph = save(TestNetworks.graphWithBatchNorm(1), "graph.zip");
         Path garbage = dir.resolve("garbage.zip");
         Files.writeString(garbage, "not a model");
         Path missing = dir.resolve("missing.zip");
@@ -111,7 +112,7 @@ class AverageCommandTest {
         e = assertThrows(IllegalArgumentException.class, () -> CheckpointAverage.of(List.of(missing, conv)));
         assertTrue(e.getMessage().contains("missing.zip"), e.getMessage());
 
-        MultiLayerNetwork otherWidth = Nets.softmaxRegression(5, 3, 0, 1);
+        MultiLayerNetwork otherWidth = TestNetworks.softmaxRegression(5, 3, 0, 1);
         e = assertThrows(IllegalArgumentException.class,
                 () -> CheckpointAverage.of(List.of(wider, save(otherWidth, "softmax5.zip"))));
         assertTrue(e.getMessage().contains("softmax5.zip") && e.getMessage().contains("[5, 3]"), e.getMessage());
@@ -162,8 +163,8 @@ class AverageCommandTest {
 
     @Test
     void commandRefusesBatchNormModelsWithoutBnDataAndAnOutputThatIsAnInput() throws Exception {
-        Path a = save(Nets.convWithBatchNorm(1), "a.zip");
-        Path b = save(Nets.convWithBatchNorm(2), "b.zip");
+        Path a = save(TestNetworks.convWithBatchNorm(1), "a.zip");
+        Path b = save(TestNetworks.convWithBatchNorm(2), "b.zip");
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         PrintStream stdout = new PrintStream(text, true, StandardCharsets.UTF_8);
         assertEquals(2, AverageCommand.run(new String[] {a.toString(), b.toString(), "--out", dir.resolve("o.zip").toString()},
