@@ -169,16 +169,27 @@ public final class ModelTesting {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             ModelSerializer.writeModel(graph, bytes, true);
             ComputationGraph back = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes.toByteArray()), true);
-            assertEquals(graph.getConfiguration().toJson(), back.getConfiguration().toJson());
-            assertEquals(graph.params(), back.params());
-            INDArray before = graph.outputSingle(false, x);
-            INDArray after = back.outputSingle(false, x);
-            assertEquals(x.size(0), before.size(0));
-            assertArrayEquals(before.data().asDouble(), after.data().asDouble(), 0.0);
+            assertSameModel(graph, back, x);
             return back;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Asserts that {@code back} (a reloaded copy of {@code original}) has the same configuration,
+     * exactly the same parameters (same data type, every entry equal) and exactly the same
+     * inference output on {@code x}.
+     */
+    public static void assertSameModel(ComputationGraph original, ComputationGraph back, INDArray x) {
+        assertEquals(original.getConfiguration().toJson(), back.getConfiguration().toJson());
+        // Exactly: INDArray.equals allows a difference of 1e-5 per entry.
+        assertEquals(original.params().dataType(), back.params().dataType());
+        assertArrayEquals(original.params().toDoubleVector(), back.params().toDoubleVector(), 0.0);
+        INDArray before = original.outputSingle(false, x);
+        INDArray after = back.outputSingle(false, x);
+        assertEquals(x.size(0), before.size(0));
+        assertArrayEquals(before.data().asDouble(), after.data().asDouble(), 0.0);
     }
 
     /** Asserts that {@code conf} maps a batch of 2 images to [2, numClasses] probabilities. */
