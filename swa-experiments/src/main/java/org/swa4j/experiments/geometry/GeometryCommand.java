@@ -1,7 +1,6 @@
 package org.swa4j.experiments.geometry;
 
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -16,7 +15,6 @@ import org.swa4j.experiments.results.AtomicFiles;
 import org.swa4j.experiments.results.ResultsDirectory;
 import org.swa4j.experiments.runner.JobContext;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -118,18 +116,7 @@ public final class GeometryCommand implements Callable<Integer> {
     }
 
     static int run(String[] args, BatchNormRecalibration batchNorm, PrintStream stdout) {
-        System.setProperty("java.awt.headless", "true");
-        CommandLine cli = new CommandLine(new GeometryCommand(batchNorm, stdout));
-        cli.setCommandName("swa geometry");
-        cli.setOut(new PrintWriter(stdout, true));
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof IllegalArgumentException) {
-                commandLine.getErr().println("swa geometry: " + e.getMessage());
-                return 2;
-            }
-            throw e;
-        });
-        return cli.execute(args);
+        return StandaloneCommand.execute(new GeometryCommand(batchNorm, stdout), "swa geometry", args, stdout);
     }
 
     @Override

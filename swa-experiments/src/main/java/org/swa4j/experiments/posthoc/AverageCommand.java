@@ -13,10 +13,10 @@ import org.swa4j.experiments.geometry.BatchNormRecalibration;
 import org.swa4j.experiments.geometry.CoreBatchNorm;
 import org.swa4j.experiments.geometry.DataArguments;
 import org.swa4j.experiments.geometry.PointEvaluator;
+import org.swa4j.experiments.geometry.StandaloneCommand;
 import org.swa4j.experiments.geometry.TrainableParameters;
 import org.swa4j.experiments.results.AtomicFiles;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -71,18 +71,7 @@ public final class AverageCommand implements Callable<Integer> {
     }
 
     static int run(String[] args, BatchNormRecalibration batchNorm, PrintStream stdout) {
-        System.setProperty("java.awt.headless", "true");
-        CommandLine cli = new CommandLine(new AverageCommand(batchNorm, stdout));
-        cli.setCommandName("swa average");
-        cli.setOut(new java.io.PrintWriter(stdout, true));
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof IllegalArgumentException) {
-                commandLine.getErr().println("swa average: " + e.getMessage());
-                return 2;
-            }
-            throw e;
-        });
-        return cli.execute(args);
+        return StandaloneCommand.execute(new AverageCommand(batchNorm, stdout), "swa average", args, stdout);
     }
 
     @Override
