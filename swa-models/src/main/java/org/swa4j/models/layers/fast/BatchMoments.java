@@ -2,16 +2,17 @@ package org.swa4j.models.layers.fast;
 
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.summarystats.Variance;
+import org.nd4j.linalg.api.ops.impl.reduce.Moments;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Per-channel batch mean and biased variance of an NCHW array over (N, H, W), kept in buffers
- * outside any workspace that are reused across iterations.
+ * Per-channel batch mean and biased variance of an NCHW array over (N, H, W), or of an [N, C] array
+ * over N, kept in buffers outside any workspace that are reused across iterations.
  */
 final class BatchMoments {
 
     private static final int[] NHW = {0, 2, 3};
+    private static final int[] N = {0};
 
     private INDArray mean;
     private INDArray var;
@@ -26,8 +27,12 @@ final class BatchMoments {
                 var = Nd4j.createUninitialized(x.dataType(), channels);
             }
         }
-        x.mean(mean, NHW);
-        Nd4j.exec(new Variance(x, var, false, NHW));
+        // libnd4j's moments op: about 5x faster than a mean then a Variance reduction over (N, H, W)
+        // (docs/fast-layers.md)
+        // (the constructor taking the outputs adds the axes twice, which the op rejects)
+        Moments op = new Moments(x, x.rank() == 4 ? NHW : N);
+        op.addOutputArgument(mean, var);
+        Nd4j.exec(op);
         source = x;
     }
 
@@ -36,6 +41,11 @@ final class BatchMoments {
         if (source != x) {
             compute(x);
         }
+    }
+
+    /** Whether moments have been computed at all. */
+    boolean computed() {
+        return source != null;
     }
 
     INDArray mean() {
