@@ -15,13 +15,17 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * A test layer implementing {@link FusedBatchNorm}: a BatchNormalization whose reported moments are
- * those of twice its input, so a test can tell that BatchNormUpdate asked the layer.
+ * those of twice the input of its last training-mode forward pass, so a test can tell that
+ * BatchNormUpdate asked the layer, after running it.
  */
 final class FusedProbe {
     static final int INDEX = 1;
@@ -63,10 +67,25 @@ final class FusedProbe {
             super(conf, dataType);
         }
 
+        private INDArray[] last;
+
         @Override
-        public INDArray[] batchMoments(INDArray layerInput) {
-            INDArray doubled = layerInput.mul(2);
-            return new INDArray[] {doubled.mean(0, 2, 3), doubled.var(false, 0, 2, 3)};
+        public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+            if (training) {
+                try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                    INDArray doubled = input().dup().muli(2);
+                    last = new INDArray[] {doubled.mean(0, 2, 3), doubled.var(false, 0, 2, 3)};
+                }
+            }
+            return super.activate(training, workspaceMgr);
+        }
+
+        @Override
+        public INDArray[] lastBatchMoments() {
+            if (last == null) {
+                throw new IllegalStateException("probe has not run a training forward pass");
+            }
+            return last;
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -16,6 +17,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -31,6 +33,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -40,6 +43,8 @@ import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.swa4j.core.BatchNormUpdate;
+import org.swa4j.models.Models;
+import org.swa4j.models.layers.LayerFactories;
 
 /**
  * How much does BatchNorm recalibration ({@link BatchNormUpdate#run}) cost compared with one
@@ -51,12 +56,27 @@ import org.swa4j.core.BatchNormUpdate;
  * training-mode forward pass up to the last BatchNorm layer plus per-channel moments). Target:
  * time(bnUpdate) / time(inference) &lt;= 1.5.
  *
- * <p>Network: a small CIFAR-style CNN with four BatchNorm layers, input 3x32x32: conv 3x3 (32) - BN -
- * relu - conv 3x3 (32) - BN - relu - maxpool 2 - conv 3x3 (64) - BN - relu - maxpool 2 - dense 128 - BN
- * - softmax 10. Data: 4 seeded random batches of 32 images (128 images; stock DL4J convolutions are slow on the
- * shared 2-core machine, so the data set is kept small). The tear-down checks
- * that the recomputed statistics are finite and that every BN layer's mean is the mean of its input
- * over the data (recomputed directly from {@code feedForward}).
+ * <p>Networks ({@code @Param network}), input 3x32x32:
+ * <ul>
+ *   <li>{@code small-cnn}: a MultiLayerNetwork of stock DL4J layers with four BatchNorm layers: conv 3x3
+ *       (32) - BN - relu - conv 3x3 (32) - BN - relu - maxpool 2 - conv 3x3 (64) - BN - relu - maxpool 2
+ *       - dense 128 - BN - softmax 10;</li>
+ *   <li>{@code preresnet20-stock}: the ComputationGraph PreResNet-20 of swa-models, stock layers (19
+ *       BatchNorm layers);</li>
+ *   <li>{@code preresnet20-fused}: the same model with swa4j's default fused layers (BN-ReLU), which
+ *       report their moments after their own forward pass ({@code FusedBatchNorm.lastBatchMoments});</li>
+ *   <li>{@code cnn32-fused}: the swa-models cnn32 with the fused layers (conv-BN-ReLU, whose
+ *       normalised values are not an activation of the graph).</li>
+ * </ul>
+ * Data: {@code batches} seeded random batches of 32 images (stock DL4J convolutions are slow on the
+ * 2-core machine, so the data set is kept small). The tear-down checks that the recomputed
+ * statistics are finite and, for {@code small-cnn}, that every BN layer's mean is the mean of its
+ * input over the data (recomputed directly from {@code feedForward}).
+ *
+ * <p>Both variants are timed in steady state: DL4J keeps its inference workspaces with the thread
+ * and {@link BatchNormUpdate} keeps its own, so after the first call neither allocates. The first
+ * update on a thread sizes its workspace on its first batch, which then costs what a pass without
+ * workspaces costs (docs/batchnorm-update.md).
  *
  * <p>How to run (after {@code mvn -B -q -DskipTests package}):
  * <pre>
@@ -74,12 +94,17 @@ import org.swa4j.core.BatchNormUpdate;
 @Fork(value = 1, jvmArgsAppend = "-Djavacpp.platform.extension=-onednn-avx2")
 public class BatchNormUpdateBenchmark {
 
-    static final int BATCHES = 4;
     static final int BATCH_SIZE = 32;
     static final int[] BN_LAYERS = {1, 4, 8, 12};
 
-    private MultiLayerNetwork net;
-    private List<DataSet> batches;
+    @Param({"small-cnn", "preresnet20-stock", "preresnet20-fused", "cnn32-fused"})
+    public String network;
+
+    @Param({"4"})
+    public int batches;
+
+    private Model net;
+    private List<DataSet> data;
     private ExistingDataSetIterator iterator;
 
     /** The benchmark network (seeded). */
@@ -110,21 +135,34 @@ public class BatchNormUpdateBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        net = network();
-        Nd4j.getRandom().setSeed(11);
-        batches = new ArrayList<>();
-        for (int b = 0; b < BATCHES; b++) {
-            INDArray x = Nd4j.randn(DataType.FLOAT, BATCH_SIZE, 3, 32, 32);
-            batches.add(new DataSet(x, Nd4j.zeros(DataType.FLOAT, BATCH_SIZE, 10)));
+        net = switch (network) {
+            case "small-cnn" -> network();
+            case "preresnet20-stock" -> Models.create("preresnet20", 10, 3, 32, 32, 7, LayerFactories.byName("stock"));
+            case "preresnet20-fused" -> Models.create("preresnet20", 10, 3, 32, 32, 7, LayerFactories.byName("fused"));
+            case "cnn32-fused" -> Models.create("cnn32", 10, 3, 32, 32, 7, LayerFactories.byName("fused"));
+            default -> throw new IllegalArgumentException("network must be small-cnn, preresnet20-stock, "
+                    + "preresnet20-fused or cnn32-fused, got " + network);
+        };
+        if (batches < 1) {
+            throw new IllegalArgumentException("batches must be >= 1, got " + batches);
         }
-        iterator = new ExistingDataSetIterator(batches);
+        Nd4j.getRandom().setSeed(11);
+        data = new ArrayList<>();
+        for (int b = 0; b < batches; b++) {
+            INDArray x = Nd4j.randn(DataType.FLOAT, BATCH_SIZE, 3, 32, 32);
+            data.add(new DataSet(x, Nd4j.zeros(DataType.FLOAT, BATCH_SIZE, 10)));
+        }
+        iterator = new ExistingDataSetIterator(data);
     }
 
     @Benchmark
     public double inference() {
         double s = 0;
-        for (DataSet b : batches) {
-            s += net.output(b.getFeatures(), false).getDouble(0, 0);
+        for (DataSet b : data) {
+            INDArray out = net instanceof MultiLayerNetwork mln
+                    ? mln.output(b.getFeatures(), false)
+                    : ((ComputationGraph) net).outputSingle(false, b.getFeatures());
+            s += out.getDouble(0, 0);
         }
         return s;
     }
@@ -142,12 +180,13 @@ public class BatchNormUpdateBenchmark {
                 throw new IllegalStateException("non-finite parameter after BatchNormUpdate: " + v);
             }
         }
-        if (net.getLayer(BN_LAYERS[0]).getParam("mean").sumNumber().doubleValue() == 0) {
-            return; // bnUpdate did not run in this trial (benchmark filtered)
+        if (!(net instanceof MultiLayerNetwork mln)
+                || mln.getLayer(BN_LAYERS[0]).getParam("mean").sumNumber().doubleValue() == 0) {
+            return; // the graphs are checked by the tests; or bnUpdate did not run in this trial
         }
         INDArray[] sums = new INDArray[BN_LAYERS.length];
-        for (DataSet b : batches) {
-            List<INDArray> acts = net.feedForward(b.getFeatures(), true);
+        for (DataSet b : data) {
+            List<INDArray> acts = mln.feedForward(b.getFeatures(), true);
             for (int k = 0; k < BN_LAYERS.length; k++) {
                 INDArray in = acts.get(BN_LAYERS[k]);
                 INDArray m = in.rank() == 4 ? in.mean(0, 2, 3) : in.mean(0);
@@ -155,8 +194,8 @@ public class BatchNormUpdateBenchmark {
             }
         }
         for (int k = 0; k < BN_LAYERS.length; k++) {
-            INDArray expected = sums[k].divi(BATCHES).reshape(-1);
-            INDArray actual = net.getLayer(BN_LAYERS[k]).getParam("mean").reshape(-1);
+            INDArray expected = sums[k].divi(batches).reshape(-1);
+            INDArray actual = mln.getLayer(BN_LAYERS[k]).getParam("mean").reshape(-1);
             if (!expected.equalsWithEps(actual, 1e-3)) {
                 throw new IllegalStateException("BN layer " + BN_LAYERS[k] + " mean " + actual + " != direct " + expected);
             }
@@ -170,10 +209,16 @@ public class BatchNormUpdateBenchmark {
         Map<String, Double> msPerOp = new TreeMap<>();
         for (RunResult r : results) {
             String bench = r.getParams().getBenchmark();
-            msPerOp.put(bench.substring(bench.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
+            msPerOp.put(r.getParams().getParam("network") + " " + bench.substring(bench.lastIndexOf('.') + 1),
+                    r.getPrimaryResult().getScore());
         }
-        System.out.printf("%ninference %.1f ms, bnUpdate %.1f ms over %d images: ratio %.2f (target <= 1.5)%n",
-                msPerOp.get("inference"), msPerOp.get("bnUpdate"), BATCHES * BATCH_SIZE,
-                msPerOp.get("bnUpdate") / msPerOp.get("inference"));
+        for (String net : new String[] {"small-cnn", "preresnet20-stock", "preresnet20-fused", "cnn32-fused"}) {
+            Double inference = msPerOp.get(net + " inference");
+            Double update = msPerOp.get(net + " bnUpdate");
+            if (inference != null && update != null) {
+                System.out.printf("%s: inference %.1f ms, bnUpdate %.1f ms: ratio %.2f (target <= 1.5)%n",
+                        net, inference, update, update / inference);
+            }
+        }
     }
 }

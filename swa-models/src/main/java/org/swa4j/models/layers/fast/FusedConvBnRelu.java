@@ -8,9 +8,7 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.swa4j.core.FusedBatchNorm;
 
@@ -130,14 +128,11 @@ public class FusedConvBnRelu extends BaseLayer<FusedConvBnReluLayer> implements 
     }
 
     @Override
-    public INDArray[] batchMoments(INDArray layerInput) {
-        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            INDArray x = NativeArrays.contiguous(layerInput.castTo(dataType));
-            INDArray z = convolve(x, ArrayType.ACTIVATIONS, LayerWorkspaceMgr.noWorkspaces());
-            BatchMoments m = new BatchMoments();
-            m.compute(z);
-            return new INDArray[] {m.mean().dup(), m.var().dup()};
+    public INDArray[] lastBatchMoments() {
+        if (moments.mean() == null) {
+            throw new IllegalStateException("fused conv-BN-ReLU " + layerId() + " has not run a training forward pass");
         }
+        return new INDArray[] {moments.mean(), moments.var()};
     }
 
     @Override

@@ -9,13 +9,17 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.swa4j.core.FusedBatchNorm;
 
 /**
  * Runtime of {@link NativeBatchNormalization} for rank-4 NCHW input (rank-2 input falls back to
  * the stock implementation). Training mode normalises with the batch mean and biased batch
- * variance over (N, H, W); inference with the running {@code mean}/{@code var}.
+ * variance over (N, H, W); inference with the running {@code mean}/{@code var}. It reports the
+ * moments of its last training-mode pass ({@link FusedBatchNorm}), so that BatchNorm recalibration
+ * does not compute them a second time.
  */
-public class NativeBatchNorm extends org.deeplearning4j.nn.layers.normalization.BatchNormalization {
+public class NativeBatchNorm extends org.deeplearning4j.nn.layers.normalization.BatchNormalization
+        implements FusedBatchNorm {
 
     private final BatchMoments moments = new BatchMoments();
 
@@ -27,6 +31,9 @@ public class NativeBatchNorm extends org.deeplearning4j.nn.layers.normalization.
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         if (input.rank() != 4) {
+            if (training) {
+                moments.compute(input);
+            }
             return super.activate(training, workspaceMgr);
         }
         INDArray x = NativeArrays.contiguous(input.castTo(dataType));
@@ -44,6 +51,14 @@ public class NativeBatchNorm extends org.deeplearning4j.nn.layers.normalization.
         NativeOps.batchNorm(x, mean, var, vector(BatchNormalizationParamInitializer.GAMMA),
                 vector(BatchNormalizationParamInitializer.BETA), layerConf().getEps(), out);
         return out;
+    }
+
+    @Override
+    public INDArray[] lastBatchMoments() {
+        if (!moments.computed()) {
+            throw new IllegalStateException("native BatchNorm " + layerId() + " has not run a training forward pass");
+        }
+        return new INDArray[] {moments.mean(), moments.var()};
     }
 
     private INDArray vector(String key) {

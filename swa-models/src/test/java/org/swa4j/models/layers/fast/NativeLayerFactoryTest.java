@@ -179,12 +179,15 @@ class NativeLayerFactoryTest {
     }
 
     @Test
-    void fusedBatchMomentsAreTheMomentsOfTheConvolutionOutput() {
+    void fusedLastBatchMomentsAreTheMomentsOfTheConvolutionOutput() {
         MultiLayerNetwork[] nets = pair("fused", DataType.DOUBLE, new NoOp());
         INDArray x = TinyNets.input(DataType.DOUBLE, BATCH, 50);
         // stock layer 0 is the convolution; its activation is what the fused layer normalises
         INDArray z = nets[0].feedForwardToLayer(0, x, true).get(1);
-        INDArray[] m = ((FusedConvBnRelu) nets[1].getLayer(0)).batchMoments(x);
+        FusedConvBnRelu fused = (FusedConvBnRelu) nets[1].getLayer(0);
+        assertThrows(IllegalStateException.class, fused::lastBatchMoments);
+        nets[1].feedForwardToLayer(0, x, true);
+        INDArray[] m = fused.lastBatchMoments();
         INDArray expectedMean = z.mean(0, 2, 3);
         INDArray centred = z.sub(expectedMean.reshape(1, z.size(1), 1, 1));
         INDArray expectedVar = centred.mul(centred).mean(0, 2, 3);
