@@ -10,6 +10,7 @@ images/s, peak RSS, and `images/s: X` (training) as the last line.
 """
 import argparse
 import re
+import os
 import resource
 import statistics
 import time
@@ -121,7 +122,8 @@ def main():
     images = a.batch * a.steps
     params = sum(p.numel() for p in model.parameters())
     print(f"model: {a.model}  layers: pytorch-{torch.__version__}  input: {a.input}  batch: {a.batch}  "
-          f"threads: {torch.get_num_threads()}  params: {params}")
+          f"threads: {torch.get_num_threads()}  params: {params}  "
+          f"GLIBC_TUNABLES: {os.environ.get('GLIBC_TUNABLES', '(unset)')}")
     print(f"train step ms: median {statistics.median(times):.1f}  min {min(times):.1f}  max {max(times):.1f}  "
           f"({a.steps} steps after {a.warmup} warm-up)")
     print(f"inference images/s: {images / infer_sec:.1f}")

@@ -51,9 +51,10 @@ public final class TrainBenchmark {
         }
         Result r = measure(a);
         System.out.printf(Locale.ROOT, "model: %s  layers: %s  input: %dx%dx%d  batch: %d  threads: %d  params: %d"
-                        + "  workspaces: %s  OMP_WAIT_POLICY: %s%n", a.model(), a.layers(), a.channels(), a.height(), a.width(),
-                a.batch(), a.threads(), r.params(), a.workspaces() ? "enabled" : "none",
-                System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"));
+                        + "  workspaces: %s  OMP_WAIT_POLICY: %s  GLIBC_TUNABLES: %s%n", a.model(), a.layers(), a.channels(),
+                a.height(), a.width(), a.batch(), a.threads(), r.params(), a.workspaces() ? "enabled" : "none",
+                System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"),
+                System.getenv().getOrDefault("GLIBC_TUNABLES", "(unset)"));
         System.out.printf(Locale.ROOT, "train step ms: median %.1f  min %.1f  max %.1f  (%d steps after %d warm-up)%n",
                 r.medianStepMs(), r.minStepMs(), r.maxStepMs(), a.steps(), a.warmup());
         System.out.println("step ms: " + Arrays.stream(r.stepMs()).mapToObj(ms -> String.format(Locale.ROOT, "%.0f", ms))
