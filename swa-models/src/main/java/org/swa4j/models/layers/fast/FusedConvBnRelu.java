@@ -81,9 +81,14 @@ public class FusedConvBnRelu extends BaseLayer<FusedConvBnReluLayer> implements 
             var = vector(FusedConvBnReluParams.VAR);
         }
         INDArray y = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, z.shape());
-        NativeOps.batchNorm(z, mean, var, vector(FusedConvBnReluParams.GAMMA), vector(FusedConvBnReluParams.BETA),
-                layerConf().getEps(), y);
-        Transforms.relu(y, false);
+        INDArray gamma = vector(FusedConvBnReluParams.GAMMA);
+        INDArray beta = vector(FusedConvBnReluParams.BETA);
+        if (BatchNormKernels.supports(z)) {
+            BatchNormKernels.normalize(z, mean, var, gamma, beta, layerConf().getEps(), true, y);
+        } else {
+            NativeOps.batchNorm(z, mean, var, gamma, beta, layerConf().getEps(), y);
+            Transforms.relu(y, false);
+        }
         if (training) {
             preNorm = z;
             output = y;
@@ -98,17 +103,24 @@ public class FusedConvBnRelu extends BaseLayer<FusedConvBnReluLayer> implements 
             throw new IllegalStateException("fused conv-BN-ReLU " + layerId() + ": backprop without a training forward pass");
         }
         INDArray x = NativeArrays.contiguous(input.castTo(dataType));
-        INDArray dy = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, output.shape());
-        NativeOps.reluBackprop(output, NativeArrays.contiguous(epsilon.castTo(dataType)), dy);
+        INDArray dOut = NativeArrays.contiguous(epsilon.castTo(dataType));
         INDArray dGamma = gradientViews.get(FusedConvBnReluParams.GAMMA);
         INDArray dBeta = gradientViews.get(FusedConvBnReluParams.BETA);
         INDArray dMean = gradientViews.get(FusedConvBnReluParams.MEAN);
         INDArray dVar = gradientViews.get(FusedConvBnReluParams.VAR);
         INDArray dz = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, preNorm.shape());
-        // dMean and dVar double as the op's scratch outputs for dL/dmean and dL/dvar, then get overwritten.
-        NativeOps.batchNormBackprop(preNorm, moments.mean(), moments.var(), vector(FusedConvBnReluParams.GAMMA),
-                vector(FusedConvBnReluParams.BETA), dy, layerConf().getEps(), dz, dMean.reshape(dMean.length()),
-                dVar.reshape(dVar.length()), dGamma.reshape(dGamma.length()), dBeta.reshape(dBeta.length()));
+        INDArray gamma = vector(FusedConvBnReluParams.GAMMA);
+        if (BatchNormKernels.supports(preNorm) && BatchNormKernels.supports(dOut)) {
+            BatchNormKernels.backward(preNorm, dOut, output, moments.mean(), moments.var(), gamma,
+                    layerConf().getEps(), dz, dGamma, dBeta);
+        } else {
+            INDArray dy = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, output.shape());
+            NativeOps.reluBackprop(output, dOut, dy);
+            // dMean and dVar double as the op's scratch outputs for dL/dmean and dL/dvar, then get overwritten.
+            NativeOps.batchNormBackprop(preNorm, moments.mean(), moments.var(), gamma,
+                    vector(FusedConvBnReluParams.BETA), dy, layerConf().getEps(), dz, dMean.reshape(dMean.length()),
+                    dVar.reshape(dVar.length()), dGamma.reshape(dGamma.length()), dBeta.reshape(dBeta.length()));
+        }
         RunningStats.pseudoGradient(vector(FusedConvBnReluParams.MEAN), moments.mean(), layerConf().getDecay(), dMean);
         RunningStats.pseudoGradient(vector(FusedConvBnReluParams.VAR), moments.var(), layerConf().getDecay(), dVar);
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape());

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.swa4j.core.FusedBatchNorm;
 
 /**
@@ -34,7 +35,8 @@ public class NativeBatchNorm extends org.deeplearning4j.nn.layers.normalization.
             if (training) {
                 moments.compute(input);
             }
-            return super.activate(training, workspaceMgr);
+            INDArray out = super.activate(training, workspaceMgr);
+            return fusedRelu() ? Transforms.relu(out, false) : out;
         }
         INDArray x = NativeArrays.contiguous(input.castTo(dataType));
         INDArray mean;
@@ -48,9 +50,27 @@ public class NativeBatchNorm extends org.deeplearning4j.nn.layers.normalization.
             var = vector(BatchNormalizationParamInitializer.GLOBAL_VAR);
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape());
-        NativeOps.batchNorm(x, mean, var, vector(BatchNormalizationParamInitializer.GAMMA),
-                vector(BatchNormalizationParamInitializer.BETA), layerConf().getEps(), out);
+        INDArray gamma = vector(BatchNormalizationParamInitializer.GAMMA);
+        INDArray beta = vector(BatchNormalizationParamInitializer.BETA);
+        if (BatchNormKernels.supports(x)) {
+            BatchNormKernels.normalize(x, mean, var, gamma, beta, layerConf().getEps(), fusedRelu(), out);
+        } else {
+            NativeOps.batchNorm(x, mean, var, gamma, beta, layerConf().getEps(), out);
+            if (fusedRelu()) {
+                Transforms.relu(out, false);
+            }
+        }
         return out;
+    }
+
+    /** Whether a ReLU follows the normalisation inside this layer ({@link FusedBnRelu}). */
+    protected boolean fusedRelu() {
+        return false;
+    }
+
+    /** The output of the last training-mode forward pass, after the ReLU; only with {@link #fusedRelu()}. */
+    protected INDArray reluOutput() {
+        throw new UnsupportedOperationException("no fused ReLU in " + layerId());
     }
 
     @Override
@@ -70,7 +90,12 @@ public class NativeBatchNorm extends org.deeplearning4j.nn.layers.normalization.
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         if (input.rank() != 4) {
-            return super.backpropGradient(epsilon, workspaceMgr);
+            INDArray dOut = epsilon;
+            if (fusedRelu()) {
+                dOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, epsilon.shape());
+                NativeOps.reluBackprop(reluOutput(), epsilon.castTo(dataType), dOut);
+            }
+            return super.backpropGradient(dOut, workspaceMgr);
         }
         INDArray x = NativeArrays.contiguous(input.castTo(dataType));
         moments.computeIfStale(x);
@@ -79,11 +104,24 @@ public class NativeBatchNorm extends org.deeplearning4j.nn.layers.normalization.
         INDArray dBeta = gradientViews.get(BatchNormalizationParamInitializer.BETA);
         INDArray dMean = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_MEAN);
         INDArray dVar = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_VAR);
-        // dMean and dVar double as the op's scratch outputs for dL/dmean and dL/dvar, then get overwritten.
-        NativeOps.batchNormBackprop(x, moments.mean(), moments.var(), vector(BatchNormalizationParamInitializer.GAMMA),
-                vector(BatchNormalizationParamInitializer.BETA), NativeArrays.contiguous(epsilon.castTo(dataType)),
-                layerConf().getEps(), dx, dMean.reshape(dMean.length()), dVar.reshape(dVar.length()),
-                dGamma.reshape(dGamma.length()), dBeta.reshape(dBeta.length()));
+        INDArray dOut = NativeArrays.contiguous(epsilon.castTo(dataType));
+        INDArray reluOutput = fusedRelu() ? reluOutput() : null;
+        INDArray gamma = vector(BatchNormalizationParamInitializer.GAMMA);
+        if (BatchNormKernels.supports(x) && BatchNormKernels.supports(dOut)) {
+            BatchNormKernels.backward(x, dOut, reluOutput, moments.mean(), moments.var(), gamma,
+                    layerConf().getEps(), dx, dGamma, dBeta);
+        } else {
+            if (reluOutput != null) {
+                INDArray masked = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, dOut.shape());
+                NativeOps.reluBackprop(reluOutput, dOut, masked);
+                dOut = masked;
+            }
+            // dMean and dVar double as the op's scratch outputs for dL/dmean and dL/dvar, then get overwritten.
+            NativeOps.batchNormBackprop(x, moments.mean(), moments.var(), gamma,
+                    vector(BatchNormalizationParamInitializer.BETA), dOut, layerConf().getEps(), dx,
+                    dMean.reshape(dMean.length()), dVar.reshape(dVar.length()),
+                    dGamma.reshape(dGamma.length()), dBeta.reshape(dBeta.length()));
+        }
         RunningStats.pseudoGradient(vector(BatchNormalizationParamInitializer.GLOBAL_MEAN), moments.mean(),
                 layerConf().getDecay(), dMean);
         RunningStats.pseudoGradient(vector(BatchNormalizationParamInitializer.GLOBAL_VAR), moments.var(),
