@@ -1,0 +1,212 @@
+package org.swa4j.models.layers.fast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@link BatchNormKernels} against a plain double-precision reference written here: two-pass
+ * moments, the normalisation formula element by element, and the backward pass checked by central
+ * differences of {@code L = sum(dy * relu?(bn(x)))} with respect to x, gamma and beta.
+ */
+class BatchNormKernelsTest {
+
+    private static final double EPS = 1e-5;
+
+    /** [n, c, h, w] values with per-channel offsets far from zero, so that a naive E[x^2] - E[x]^2 would cancel. */
+    private static double[] values(int n, int c, int h, int w, long seed) {
+        Random r = new Random(seed);
+        double[] v = new double[n * c * h * w];
+        for (int i = 0; i < v.length; i++) {
+            int ch = (i / (h * w)) % c;
+            v[i] = 50.0 * (ch + 1) + (0.5 + ch) * r.nextGaussian();
+        }
+        return v;
+    }
+
+    private static double[][] referenceMoments(double[] x, int n, int c, int hw) {
+        double[] mean = new double[c];
+        double[] var = new double[c];
+        for (int ch = 0; ch < c; ch++) {
+            double s = 0;
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < hw; k++) {
+                    s += x[(i * c + ch) * hw + k];
+                }
+            }
+            mean[ch] = s / (n * hw);
+            double q = 0;
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < hw; k++) {
+                    double d = x[(i * c + ch) * hw + k] - mean[ch];
+                    q += d * d;
+                }
+            }
+            var[ch] = q / (n * hw);
+        }
+        return new double[][] {mean, var};
+    }
+
+    /** relu?(gamma * (x - mean) / sqrt(var + eps) + beta) with the batch's own moments. */
+    private static double[] referenceForward(double[] x, double[] gamma, double[] beta, int n, int c, int hw,
+            boolean relu) {
+        double[][] m = referenceMoments(x, n, c, hw);
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            int ch = (i / hw) % c;
+            double v = gamma[ch] * (x[i] - m[0][ch]) / Math.sqrt(m[1][ch] + EPS) + beta[ch];
+            y[i] = relu ? Math.max(v, 0) : v;
+        }
+        return y;
+    }
+
+    private static double loss(double[] x, double[] gamma, double[] beta, double[] dy, int n, int c, int hw,
+            boolean relu) {
+        double[] y = referenceForward(x, gamma, beta, n, c, hw, relu);
+        double l = 0;
+        for (int i = 0; i < y.length; i++) {
+            l += dy[i] * y[i];
+        }
+        return l;
+    }
+
+    private static INDArray array(double[] v, DataType type, long... shape) {
+        return Nd4j.create(v, shape, DataType.DOUBLE).castTo(type);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"FLOAT", "DOUBLE"})
+    void momentsEqualTwoPassMomentsDespiteLargeMeans(String typeName) {
+        DataType type = DataType.valueOf(typeName);
+        int n = 3, c = 4, h = 5, w = 7; // odd spatial size: the unrolled loops' tails
+        double[] x = values(n, c, h, w, 1);
+        if (type == DataType.FLOAT) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) x[i]; // the reference sees exactly the float inputs
+            }
+        }
+        INDArray mean = Nd4j.create(type, c);
+        INDArray var = Nd4j.create(type, c);
+        BatchNormKernels.moments(array(x, type, n, c, h, w), mean, var);
+        double[][] expected = referenceMoments(x, n, c, h * w);
+        for (int ch = 0; ch < c; ch++) {
+            assertEquals(expected[0][ch], mean.getDouble(ch), type == DataType.FLOAT ? 2e-5 * expected[0][ch] : 1e-10);
+            // the variances are 0.25 .. 12; a float E[x^2] - E[x]^2 at means of 50..200 would be off by whole units
+            assertEquals(expected[1][ch], var.getDouble(ch), type == DataType.FLOAT ? 1e-4 * expected[1][ch] + 1e-5 : 1e-9);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void normalizeIsTheFormula(boolean relu) {
+        int n = 2, c = 3, h = 4, w = 5;
+        double[] x = values(n, c, h, w, 2);
+        double[] gamma = {0.5, -1.5, 2.0};
+        double[] beta = {0.1, 0.0, -0.3};
+        double[][] m = referenceMoments(x, n, c, h * w);
+        INDArray out = Nd4j.create(DataType.DOUBLE, n, c, h, w);
+        BatchNormKernels.normalize(array(x, DataType.DOUBLE, n, c, h, w), array(m[0], DataType.DOUBLE, c),
+                array(m[1], DataType.DOUBLE, c), array(gamma, DataType.DOUBLE, c), array(beta, DataType.DOUBLE, c),
+                EPS, relu, out);
+        double[] expected = referenceForward(x, gamma, beta, n, c, h * w, relu);
+        double[] actual = out.data().asDouble();
+        boolean anyClipped = false;
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-12, "element " + i);
+            anyClipped |= relu && expected[i] == 0;
+        }
+        assertEquals(relu, anyClipped, "with ReLU some outputs are clipped (gamma -1.5 flips a channel)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void backwardEqualsCentralDifferences(boolean relu) {
+        int n = 2, c = 3, h = 3, w = 3;
+        int hw = h * w;
+        double[] x = values(n, c, h, w, 3);
+        double[] gamma = {0.7, -1.2, 1.9};
+        double[] beta = {0.2, -0.1, 0.4};
+        double[] dy = new Random(4).doubles(x.length, -1, 1).toArray();
+        double[][] m = referenceMoments(x, n, c, hw);
+        double[] y = referenceForward(x, gamma, beta, n, c, hw, relu);
+        INDArray dx = Nd4j.create(DataType.DOUBLE, n, c, h, w);
+        INDArray dGamma = Nd4j.create(DataType.DOUBLE, 1, c);
+        INDArray dBeta = Nd4j.create(DataType.DOUBLE, 1, c);
+        BatchNormKernels.backward(array(x, DataType.DOUBLE, n, c, h, w), array(dy, DataType.DOUBLE, n, c, h, w),
+                relu ? array(y, DataType.DOUBLE, n, c, h, w) : null, array(m[0], DataType.DOUBLE, c),
+                array(m[1], DataType.DOUBLE, c), array(gamma, DataType.DOUBLE, c), EPS, dx, dGamma, dBeta);
+
+        double step = 1e-5;
+        double[] actualDx = dx.data().asDouble();
+        for (int i = 0; i < x.length; i++) {
+            double[] plus = x.clone();
+            double[] minus = x.clone();
+            plus[i] += step;
+            minus[i] -= step;
+            double numeric = (loss(plus, gamma, beta, dy, n, c, hw, relu) - loss(minus, gamma, beta, dy, n, c, hw, relu))
+                    / (2 * step);
+            assertEquals(numeric, actualDx[i], 1e-6 + 1e-5 * Math.abs(numeric), "dL/dx[" + i + "]");
+        }
+        for (int ch = 0; ch < c; ch++) {
+            double[] gp = gamma.clone();
+            double[] gm = gamma.clone();
+            gp[ch] += step;
+            gm[ch] -= step;
+            double numericGamma = (loss(x, gp, beta, dy, n, c, hw, relu) - loss(x, gm, beta, dy, n, c, hw, relu)) / (2 * step);
+            assertEquals(numericGamma, dGamma.getDouble(ch), 1e-6 + 1e-6 * Math.abs(numericGamma), "dL/dgamma[" + ch + "]");
+            double[] bp = beta.clone();
+            double[] bm = beta.clone();
+            bp[ch] += step;
+            bm[ch] -= step;
+            double numericBeta = (loss(x, gamma, bp, dy, n, c, hw, relu) - loss(x, gamma, bm, dy, n, c, hw, relu)) / (2 * step);
+            assertEquals(numericBeta, dBeta.getDouble(ch), 1e-6 + 1e-6 * Math.abs(numericBeta), "dL/dbeta[" + ch + "]");
+        }
+    }
+
+    @Test
+    void floatBackwardAgreesWithDoubleAtFloatPrecision() {
+        int n = 4, c = 5, h = 6, w = 7;
+        double[] x = values(n, c, h, w, 5);
+        double[] dy = new Random(6).doubles(x.length, -1, 1).toArray();
+        double[] gamma = {1, 0.5, -0.5, 2, 1.5};
+        double[] beta = {0, 0.1, 0.2, -0.1, 0.3};
+        double[][] m = referenceMoments(x, n, c, h * w);
+        double[] y = referenceForward(x, gamma, beta, n, c, h * w, true);
+        double[][] results = new double[2][];
+        DataType[] types = {DataType.DOUBLE, DataType.FLOAT};
+        for (int t = 0; t < 2; t++) {
+            DataType type = types[t];
+            INDArray dx = Nd4j.create(type, n, c, h, w);
+            BatchNormKernels.backward(array(x, type, n, c, h, w), array(dy, type, n, c, h, w), array(y, type, n, c, h, w),
+                    array(m[0], type, c), array(m[1], type, c), array(gamma, type, c), EPS, dx,
+                    Nd4j.create(type, c), Nd4j.create(type, c));
+            results[t] = dx.castTo(DataType.DOUBLE).data().asDouble();
+        }
+        double scale = 0;
+        for (double v : results[0]) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int i = 0; i < results[0].length; i++) {
+            assertEquals(results[0][i], results[1][i], 1e-4 * scale, "element " + i);
+        }
+    }
+
+    @Test
+    void onlyContiguousNchwFloatingArraysAreSupported() {
+        assertTrue(BatchNormKernels.supports(Nd4j.create(DataType.FLOAT, 2, 3, 4, 5)));
+        assertTrue(BatchNormKernels.supports(Nd4j.create(DataType.DOUBLE, 2, 3, 4, 5)));
+        assertFalse(BatchNormKernels.supports(Nd4j.create(DataType.HALF, 2, 3, 4, 5)));
+        assertFalse(BatchNormKernels.supports(Nd4j.create(DataType.FLOAT, 2, 3)));
+        assertFalse(BatchNormKernels.supports(Nd4j.create(DataType.FLOAT, new long[] {2, 3, 4, 5}, 'f')));
+        assertFalse(BatchNormKernels.supports(Nd4j.create(DataType.FLOAT, 2, 5, 4, 3).permute(0, 3, 2, 1)));
+    }
+}
