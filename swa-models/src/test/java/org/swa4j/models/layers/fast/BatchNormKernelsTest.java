@@ -145,31 +145,27 @@ class BatchNormKernelsTest {
                 relu ? array(y, DataType.DOUBLE, n, c, h, w) : null, array(m[0], DataType.DOUBLE, c),
                 array(m[1], DataType.DOUBLE, c), array(gamma, DataType.DOUBLE, c), EPS, dx, dGamma, dBeta);
 
-        double step = 1e-5;
         double[] actualDx = dx.data().asDouble();
         for (int i = 0; i < x.length; i++) {
-            double[] plus = x.clone();
-            double[] minus = x.clone();
-            plus[i] += step;
-            minus[i] -= step;
-            double numeric = (loss(plus, gamma, beta, dy, n, c, hw, relu) - loss(minus, gamma, beta, dy, n, c, hw, relu))
-                    / (2 * step);
+            double numeric = centralDifference(x, i, v -> loss(v, gamma, beta, dy, n, c, hw, relu));
             assertEquals(numeric, actualDx[i], 1e-6 + 1e-5 * Math.abs(numeric), "dL/dx[" + i + "]");
         }
         for (int ch = 0; ch < c; ch++) {
-            double[] gp = gamma.clone();
-            double[] gm = gamma.clone();
-            gp[ch] += step;
-            gm[ch] -= step;
-            double numericGamma = (loss(x, gp, beta, dy, n, c, hw, relu) - loss(x, gm, beta, dy, n, c, hw, relu)) / (2 * step);
+            double numericGamma = centralDifference(gamma, ch, v -> loss(x, v, beta, dy, n, c, hw, relu));
             assertEquals(numericGamma, dGamma.getDouble(ch), 1e-6 + 1e-6 * Math.abs(numericGamma), "dL/dgamma[" + ch + "]");
-            double[] bp = beta.clone();
-            double[] bm = beta.clone();
-            bp[ch] += step;
-            bm[ch] -= step;
-            double numericBeta = (loss(x, gamma, bp, dy, n, c, hw, relu) - loss(x, gamma, bm, dy, n, c, hw, relu)) / (2 * step);
+            double numericBeta = centralDifference(beta, ch, v -> loss(x, gamma, v, dy, n, c, hw, relu));
             assertEquals(numericBeta, dBeta.getDouble(ch), 1e-6 + 1e-6 * Math.abs(numericBeta), "dL/dbeta[" + ch + "]");
         }
+    }
+
+    /** {@code (f(v + h e_i) - f(v - h e_i)) / 2h} with h = 1e-5. */
+    private static double centralDifference(double[] v, int i, java.util.function.ToDoubleFunction<double[]> f) {
+        double step = 1e-5;
+        double[] plus = v.clone();
+        double[] minus = v.clone();
+        plus[i] += step;
+        minus[i] -= step;
+        return (f.applyAsDouble(plus) - f.applyAsDouble(minus)) / (2 * step);
     }
 
     @Test
