@@ -84,6 +84,27 @@ class BatchNormUpdateTest {
         }
     }
 
+    /**
+     * The update keeps its workspace with the thread between calls: a second call over data of other
+     * batch sizes (a larger first batch than the workspace was sized for) must give what a first
+     * call gives on a fresh copy, and the network must train and predict normally afterwards.
+     */
+    @Test
+    void repeatedUpdatesReuseTheirWorkspaceWithoutChangingResults() {
+        ComputationGraph net = TestNets.graph(3);
+        ComputationGraph fresh = net.clone();
+        BatchNormUpdate.run(net, TestNets.iterator(TestNets.batches(20, 4, 4)));
+        List<DataSet> second = TestNets.batches(21, 10, 3, 7);
+        BatchNormUpdate.run(net, TestNets.iterator(second));
+        BatchNormUpdate.run(fresh, TestNets.iterator(second));
+        assertEquals(fresh.params(), net.params(), "second update == first update on a fresh copy");
+        DataSet b = second.get(0);
+        assertEquals(fresh.outputSingle(false, b.getFeatures()), net.outputSingle(false, b.getFeatures()));
+        fresh.fit(b);
+        net.fit(b);
+        assertEquals(fresh.params(), net.params(), "training after the update is unaffected");
+    }
+
     @Test
     void computationGraphStatisticsEqualDirectMomentsOfBatchNormInputs() {
         ComputationGraph net = TestNets.graph(2);
