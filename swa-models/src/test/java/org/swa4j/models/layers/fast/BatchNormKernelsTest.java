@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * {@link BatchNormKernels} against a plain double-precision reference written here: two-pass
@@ -193,6 +194,62 @@ class BatchNormKernelsTest {
         }
         for (int i = 0; i < results[0].length; i++) {
             assertEquals(results[0][i], results[1][i], 1e-4 * scale, "element " + i);
+        }
+    }
+
+    /** The kernels address memory directly: views with an offset must read and write their own elements. */
+    @ParameterizedTest
+    @ValueSource(strings = {"FLOAT", "DOUBLE"})
+    void kernelsReadAndWriteViewsWithAnOffset(String typeName) {
+        DataType type = DataType.valueOf(typeName);
+        int c = 3, h = 4, w = 5;
+        INDArray big = array(values(4, c, h, w, 7), type, 4, c, h, w);
+        INDArray view = big.get(NDArrayIndex.interval(1, 3), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+        assertTrue(view.offset() > 0 && BatchNormKernels.supports(view));
+        INDArray copy = view.dup();
+        INDArray[] fromView = {Nd4j.create(type, c), Nd4j.create(type, c)};
+        INDArray[] fromCopy = {Nd4j.create(type, c), Nd4j.create(type, c)};
+        BatchNormKernels.moments(view, fromView[0], fromView[1]);
+        BatchNormKernels.moments(copy, fromCopy[0], fromCopy[1]);
+        assertEquals(fromCopy[0], fromView[0]);
+        assertEquals(fromCopy[1], fromView[1]);
+
+        INDArray target = Nd4j.zeros(type, 4, c, h, w);
+        INDArray targetView = target.get(NDArrayIndex.interval(2, 4), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+        INDArray expected = Nd4j.create(type, 2, c, h, w);
+        INDArray gamma = Nd4j.ones(type, c);
+        INDArray beta = Nd4j.zeros(type, c);
+        BatchNormKernels.normalize(view, fromView[0], fromView[1], gamma, beta, EPS, false, targetView);
+        BatchNormKernels.normalize(copy, fromCopy[0], fromCopy[1], gamma, beta, EPS, false, expected);
+        assertEquals(expected, targetView);
+        assertEquals(0.0, target.get(NDArrayIndex.interval(0, 2), NDArrayIndex.all(), NDArrayIndex.all(),
+                NDArrayIndex.all()).amaxNumber().doubleValue(), "elements outside the view are untouched");
+    }
+
+    /** A ReLU output of -0.0f is not positive: its gradient is masked, as in the double path. */
+    @Test
+    void negativeZeroReluOutputMasksTheGradient() {
+        int n = 2, c = 2, h = 2, w = 3;
+        double[] x = values(n, c, h, w, 8);
+        double[] dy = new Random(9).doubles(x.length, -1, 1).toArray();
+        double[] y = new double[x.length];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = i % 3 == 0 ? -0.0 : i % 3 == 1 ? 0.0 : 1.0 + i;
+        }
+        double[][] m = referenceMoments(x, n, c, h * w);
+        double[] gamma = {1.3, -0.7};
+        double[][] results = new double[2][];
+        DataType[] types = {DataType.DOUBLE, DataType.FLOAT};
+        for (int t = 0; t < 2; t++) {
+            DataType type = types[t];
+            INDArray dx = Nd4j.create(type, n, c, h, w);
+            BatchNormKernels.backward(array(x, type, n, c, h, w), array(dy, type, n, c, h, w), array(y, type, n, c, h, w),
+                    array(m[0], type, c), array(m[1], type, c), array(gamma, type, c), EPS, dx,
+                    Nd4j.create(type, c), Nd4j.create(type, c));
+            results[t] = dx.castTo(DataType.DOUBLE).data().asDouble();
+        }
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(results[0][i], results[1][i], 1e-4, "element " + i);
         }
     }
 
