@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.shape.Shape;
  * takes 2.5 ms, {@code batchnorm} 2.6 ms, {@code relu_bp} 2.7 ms and {@code batchnorm_bp} 14.8 ms
  * (its OneDNN path allocates full-size temporaries for the gradients of mean and variance), while
  * PyTorch 1.13 runs the whole BatchNorm forward and backward in 3.3 ms. Each kernel here reads and
- * writes each array the minimum number of times: backward 4.9 against 24 ms for {@code relu_bp} +
+ * writes each array the minimum number of times: backward 3.2 against 20.6 ms for {@code relu_bp} +
  * {@code batchnorm_bp} at [128, 16, 32, 32] (docs/fast-layers.md has the figures).
  *
  * <p>Formulas, per channel c over the M = N*H*W values of x (biased variance, as in training):
