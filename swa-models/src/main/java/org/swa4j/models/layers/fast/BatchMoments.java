@@ -46,9 +46,16 @@ final class BatchMoments {
         }
     }
 
-    /** Whether moments have been computed at all. */
-    boolean computed() {
-        return source != null;
+    /**
+     * {@code {mean, var}} of the last computation, for {@code FusedBatchNorm.lastBatchMoments}.
+     *
+     * @throws IllegalStateException naming {@code layer} if nothing has been computed yet
+     */
+    INDArray[] last(String layer) {
+        if (source == null) {
+            throw new IllegalStateException(layer + " has not run a training forward pass");
+        }
+        return new INDArray[] {mean, var};
     }
 
     INDArray mean() {

@@ -141,10 +141,7 @@ public class FusedConvBnRelu extends BaseLayer<FusedConvBnReluLayer> implements 
 
     @Override
     public INDArray[] lastBatchMoments() {
-        if (moments.mean() == null) {
-            throw new IllegalStateException("fused conv-BN-ReLU " + layerId() + " has not run a training forward pass");
-        }
-        return new INDArray[] {moments.mean(), moments.var()};
+        return moments.last("fused conv-BN-ReLU " + layerId());
     }
 
     @Override

@@ -75,10 +75,7 @@ public class NativeBatchNorm extends org.deeplearning4j.nn.layers.normalization.
 
     @Override
     public INDArray[] lastBatchMoments() {
-        if (!moments.computed()) {
-            throw new IllegalStateException("native BatchNorm " + layerId() + " has not run a training forward pass");
-        }
-        return new INDArray[] {moments.mean(), moments.var()};
+        return moments.last("native BatchNorm " + layerId());
     }
 
     private INDArray vector(String key) {

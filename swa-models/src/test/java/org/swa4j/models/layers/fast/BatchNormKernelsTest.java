@@ -169,6 +169,16 @@ class BatchNormKernelsTest {
         return (f.applyAsDouble(plus) - f.applyAsDouble(minus)) / (2 * step);
     }
 
+    /** dL/dx from the masked backward kernel run in {@code type}, as doubles. */
+    private static double[] backwardIn(DataType type, double[] x, double[] dy, double[] y, double[][] moments,
+            double[] gamma, int n, int c, int h, int w) {
+        INDArray dx = Nd4j.create(type, n, c, h, w);
+        BatchNormKernels.backward(array(x, type, n, c, h, w), array(dy, type, n, c, h, w), array(y, type, n, c, h, w),
+                array(moments[0], type, c), array(moments[1], type, c), array(gamma, type, c), EPS, dx,
+                Nd4j.create(type, c), Nd4j.create(type, c));
+        return dx.castTo(DataType.DOUBLE).data().asDouble();
+    }
+
     @Test
     void floatBackwardAgreesWithDoubleAtFloatPrecision() {
         int n = 4, c = 5, h = 6, w = 7;
@@ -178,16 +188,8 @@ class BatchNormKernelsTest {
         double[] beta = {0, 0.1, 0.2, -0.1, 0.3};
         double[][] m = referenceMoments(x, n, c, h * w);
         double[] y = referenceForward(x, gamma, beta, n, c, h * w, true);
-        double[][] results = new double[2][];
-        DataType[] types = {DataType.DOUBLE, DataType.FLOAT};
-        for (int t = 0; t < 2; t++) {
-            DataType type = types[t];
-            INDArray dx = Nd4j.create(type, n, c, h, w);
-            BatchNormKernels.backward(array(x, type, n, c, h, w), array(dy, type, n, c, h, w), array(y, type, n, c, h, w),
-                    array(m[0], type, c), array(m[1], type, c), array(gamma, type, c), EPS, dx,
-                    Nd4j.create(type, c), Nd4j.create(type, c));
-            results[t] = dx.castTo(DataType.DOUBLE).data().asDouble();
-        }
+        double[][] results = {backwardIn(DataType.DOUBLE, x, dy, y, m, gamma, n, c, h, w),
+                backwardIn(DataType.FLOAT, x, dy, y, m, gamma, n, c, h, w)};
         double scale = 0;
         for (double v : results[0]) {
             scale = Math.max(scale, Math.abs(v));
@@ -238,16 +240,8 @@ class BatchNormKernelsTest {
         }
         double[][] m = referenceMoments(x, n, c, h * w);
         double[] gamma = {1.3, -0.7};
-        double[][] results = new double[2][];
-        DataType[] types = {DataType.DOUBLE, DataType.FLOAT};
-        for (int t = 0; t < 2; t++) {
-            DataType type = types[t];
-            INDArray dx = Nd4j.create(type, n, c, h, w);
-            BatchNormKernels.backward(array(x, type, n, c, h, w), array(dy, type, n, c, h, w), array(y, type, n, c, h, w),
-                    array(m[0], type, c), array(m[1], type, c), array(gamma, type, c), EPS, dx,
-                    Nd4j.create(type, c), Nd4j.create(type, c));
-            results[t] = dx.castTo(DataType.DOUBLE).data().asDouble();
-        }
+        double[][] results = {backwardIn(DataType.DOUBLE, x, dy, y, m, gamma, n, c, h, w),
+                backwardIn(DataType.FLOAT, x, dy, y, m, gamma, n, c, h, w)};
         for (int i = 0; i < x.length; i++) {
             assertEquals(results[0][i], results[1][i], 1e-4, "element " + i);
         }
