@@ -6,7 +6,6 @@ import java.util.stream.IntStream;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 
 /**
  * Training-mode BatchNorm (+ ReLU) on contiguous NCHW arrays in plain Java, one pass per reduction,
@@ -38,7 +37,7 @@ final class BatchNormKernels {
 
     /** Whether {@code x} can use these kernels: a contiguous 'c'-order NCHW float or double array. */
     static boolean supports(INDArray x) {
-        return x.rank() == 4 && x.ordering() == 'c' && Shape.hasDefaultStridesForShape(x)
+        return x.rank() == 4 && NativeArrays.isDenseC(x)
                 && (x.dataType() == DataType.FLOAT || x.dataType() == DataType.DOUBLE);
     }
 

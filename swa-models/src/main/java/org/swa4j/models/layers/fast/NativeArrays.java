@@ -1,7 +1,6 @@
 package org.swa4j.models.layers.fast;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 
 /** Layout helpers for arrays handed to native ops. */
 final class NativeArrays {
@@ -9,11 +8,27 @@ final class NativeArrays {
     private NativeArrays() {
     }
 
-    /** {@code a} itself if it is a C-order array with default strides, else a C-order copy in the current workspace. */
-    static INDArray contiguous(INDArray a) {
-        if (a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a)) {
-            return a;
+    /**
+     * Whether {@code a}'s elements lie densely in row-major (C) order from its first element. The stride
+     * of a dimension of size 1 is ignored: ND4J gives such dimensions either stride, and its own
+     * {@code Shape.hasDefaultStridesForShape} rejects, for example, a [128, 1, 28, 28] array with strides
+     * [784, 784, 28, 1], which is dense.
+     */
+    static boolean isDenseC(INDArray a) {
+        long[] shape = a.shape();
+        long[] stride = a.stride();
+        long expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && stride[i] != expected) {
+                return false;
+            }
+            expected *= shape[i];
         }
-        return a.dup('c');
+        return true;
+    }
+
+    /** {@code a} itself if it is dense in C order, else a C-order copy in the current workspace. */
+    static INDArray contiguous(INDArray a) {
+        return isDenseC(a) ? a : a.dup('c');
     }
 }
