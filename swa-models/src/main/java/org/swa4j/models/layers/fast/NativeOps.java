@@ -7,6 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Thin calls into libnd4j's native convolution, BatchNorm and pooling ops, which dispatch to
  * OneDNN when ND4J runs with the OneDNN classifier ({@code -Djavacpp.platform.extension=-onednn-avx2}).
+ * Float convolutions bypass libnd4j and call oneDNN with cached primitives ({@link DnnlConvolution}).
  *
  * <p>All arrays are NCHW. Convolution weights are DL4J's {@code [out, in, kH, kW]} (libnd4j weight
  * format 1), so no permuted copy is made. Outputs are written into the arrays the caller passes,
@@ -27,8 +28,15 @@ final class NativeOps {
         return new int[] {kernel, kernel, stride, stride, padding, padding, 1, 1, 0, NCHW, WEIGHTS_OIHW};
     }
 
-    /** {@code out = conv2d(x, w) + b}; {@code b} may be null. */
+    /**
+     * {@code out = conv2d(x, w) + b}; {@code b} may be null. Float arrays go to oneDNN directly
+     * ({@link DnnlConvolution}), everything else to libnd4j's op.
+     */
     static void conv2d(INDArray x, INDArray w, INDArray b, int kernel, int stride, int padding, INDArray out) {
+        if (DnnlConvolution.supports(x, w, b, out)) {
+            DnnlConvolution.forward(x, w, b, kernel, stride, padding, out);
+            return;
+        }
         DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d")
                 .addIntegerArguments(convArgs(kernel, stride, padding))
                 .addOutputs(out);
@@ -39,6 +47,10 @@ final class NativeOps {
     /** Writes dL/dx, dL/dw and (if {@code db} is not null) dL/db for the upstream gradient {@code dOut}. */
     static void conv2dBackprop(INDArray x, INDArray w, INDArray b, INDArray dOut, int kernel, int stride,
             int padding, INDArray dx, INDArray dw, INDArray db) {
+        if (DnnlConvolution.supports(x, w, dOut, dx, dw, db)) {
+            DnnlConvolution.backward(x, w, dOut, kernel, stride, padding, dx, dw, db);
+            return;
+        }
         DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d_bp")
                 .addIntegerArguments(convArgs(kernel, stride, padding));
         if (b == null) {

@@ -1,0 +1,225 @@
+package org.swa4j.models.layers.fast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * {@link DnnlConvolution} against a direct double-precision convolution written out here as loops
+ * (forward, dL/dx, dL/dW, dL/db from their definitions), for kernels 1 and 3, strides 1 and 2, padding
+ * 0 and 1, odd sizes, one to 32 channels, with and without bias, and arrays that are views at an offset
+ * into a larger buffer, as DL4J's parameter and gradient views are.
+ */
+class DnnlConvolutionTest {
+
+    /** Float against double: each output sums at most a few hundred products of values of order 1. */
+    private static final double TOLERANCE = 2e-5;
+
+    private record Case(int n, int c, int h, int w, int o, int k, int s, int p, boolean bias) {
+        int outH() {
+            return (h + 2 * p - k) / s + 1;
+        }
+
+        int outW() {
+            return (w + 2 * p - k) / s + 1;
+        }
+    }
+
+    private static double[] random(int length, Random r) {
+        double[] v = new double[length];
+        for (int i = 0; i < length; i++) {
+            v[i] = r.nextGaussian();
+        }
+        return v;
+    }
+
+    private static double[] forwardReference(Case t, double[] x, double[] w, double[] b) {
+        int oh = t.outH(), ow = t.outW();
+        double[] y = new double[t.n() * t.o() * oh * ow];
+        for (int n = 0; n < t.n(); n++) {
+            for (int o = 0; o < t.o(); o++) {
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        double s = b == null ? 0 : b[o];
+                        for (int c = 0; c < t.c(); c++) {
+                            for (int ki = 0; ki < t.k(); ki++) {
+                                for (int kj = 0; kj < t.k(); kj++) {
+                                    int hi = i * t.s() - t.p() + ki, wj = j * t.s() - t.p() + kj;
+                                    if (hi >= 0 && hi < t.h() && wj >= 0 && wj < t.w()) {
+                                        s += x[((n * t.c() + c) * t.h() + hi) * t.w() + wj]
+                                                * w[((o * t.c() + c) * t.k() + ki) * t.k() + kj];
+                                    }
+                                }
+                            }
+                        }
+                        y[((n * t.o() + o) * oh + i) * ow + j] = s;
+                    }
+                }
+            }
+        }
+        return y;
+    }
+
+    /** {dx, dw, db} of L = sum(dy * conv(x, w)), accumulated term by term. */
+    private static double[][] backwardReference(Case t, double[] x, double[] w, double[] dy) {
+        int oh = t.outH(), ow = t.outW();
+        double[] dx = new double[x.length];
+        double[] dw = new double[w.length];
+        double[] db = new double[t.o()];
+        for (int n = 0; n < t.n(); n++) {
+            for (int o = 0; o < t.o(); o++) {
+                for (int i = 0; i < oh; i++) {
+                    for (int j = 0; j < ow; j++) {
+                        double g = dy[((n * t.o() + o) * oh + i) * ow + j];
+                        db[o] += g;
+                        for (int c = 0; c < t.c(); c++) {
+                            for (int ki = 0; ki < t.k(); ki++) {
+                                for (int kj = 0; kj < t.k(); kj++) {
+                                    int hi = i * t.s() - t.p() + ki, wj = j * t.s() - t.p() + kj;
+                                    if (hi >= 0 && hi < t.h() && wj >= 0 && wj < t.w()) {
+                                        int xi = ((n * t.c() + c) * t.h() + hi) * t.w() + wj;
+                                        int wi = ((o * t.c() + c) * t.k() + ki) * t.k() + kj;
+                                        dx[xi] += g * w[wi];
+                                        dw[wi] += g * x[xi];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return new double[][] {dx, dw, db};
+    }
+
+    private static final double GUARD = -7.0;
+
+    /**
+     * A float array holding {@code v}, as a view that starts {@code offset} elements into a larger
+     * buffer filled with {@link #GUARD}; the buffer is added to {@code buffers}.
+     */
+    private static INDArray floatView(List<INDArray> buffers, double[] v, int offset, long... shape) {
+        INDArray buffer = Nd4j.create(DataType.FLOAT, offset + v.length + 3);
+        buffer.assign(GUARD);
+        INDArray view = buffer.get(NDArrayIndex.interval(offset, offset + v.length)).reshape(shape);
+        view.assign(Nd4j.createFromArray(v).castTo(DataType.FLOAT).reshape(shape));
+        assertTrue(view.isView(), "test setup: the array must be a view into the larger buffer");
+        buffers.add(buffer.get(NDArrayIndex.interval(0, offset)));
+        buffers.add(buffer.get(NDArrayIndex.interval(offset + v.length, offset + v.length + 3)));
+        return view;
+    }
+
+    private static void assertClose(double[] expected, INDArray actual, String what) {
+        double[] a = actual.castTo(DataType.DOUBLE).data().asDouble();
+        assertEquals(expected.length, a.length, what + " length");
+        double scale = 1;
+        for (double e : expected) {
+            scale = Math.max(scale, Math.abs(e));
+        }
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], a[i], TOLERANCE * scale, what + " at flat index " + i);
+        }
+    }
+
+    @Test
+    void isUsedForFloatArraysOnTheCpuBackend() {
+        assertTrue(DnnlConvolution.enabled(), "the oneDNN natives should load with the cpu profile");
+        INDArray f = Nd4j.create(DataType.FLOAT, 2, 3, 4, 4);
+        assertTrue(DnnlConvolution.supports(f, Nd4j.create(DataType.FLOAT, 5, 3, 3, 3)));
+        assertTrue(!DnnlConvolution.supports(f.castTo(DataType.DOUBLE)), "double stays with libnd4j");
+        assertTrue(!DnnlConvolution.supports(f.permute(0, 2, 3, 1)), "a permuted (non-contiguous) array is not NCHW");
+        // A network's first layer sees [N, 1, 28, 28] reshaped from [N, 784]: strides [784, 784, 28, 1].
+        // ND4J's Shape.hasDefaultStridesForShape rejects it, which sent such layers to libnd4j before.
+        INDArray image = Nd4j.create(DataType.FLOAT, 4, 784).reshape(4, 1, 28, 28);
+        assertTrue(DnnlConvolution.supports(image, Nd4j.create(DataType.FLOAT, 8, 1, 3, 3)), image.shapeInfoToString());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        // n, c, h, w, o, k, s, p, bias
+        "4, 3, 9, 9, 8, 3, 1, 1, true",
+        "5, 16, 8, 8, 16, 3, 2, 1, false",
+        "3, 8, 7, 7, 12, 1, 2, 0, true",
+        "2, 1, 28, 28, 32, 3, 1, 1, false",
+        "6, 32, 5, 6, 16, 3, 1, 0, true",
+        "3, 16, 8, 8, 32, 1, 1, 0, false",
+    })
+    void forwardAndBackwardEqualTheDefinition(int n, int c, int h, int w, int o, int k, int s, int p, boolean bias) {
+        check(new Case(n, c, h, w, o, k, s, p, bias), 11L * n + c);
+    }
+
+    private static void check(Case t, long seed) {
+        Random r = new Random(seed);
+        double[] x = random(t.n() * t.c() * t.h() * t.w(), r);
+        double[] w = random(t.o() * t.c() * t.k() * t.k(), r);
+        double[] b = t.bias() ? random(t.o(), r) : null;
+        double[] dy = random(t.n() * t.o() * t.outH() * t.outW(), r);
+
+        List<INDArray> outside = new ArrayList<>();
+        INDArray xa = floatView(outside, x, 5, t.n(), t.c(), t.h(), t.w());
+        INDArray wa = floatView(outside, w, 3, t.o(), t.c(), t.k(), t.k());
+        INDArray ba = b == null ? null : floatView(outside, b, 2, t.o());
+        INDArray dya = floatView(outside, dy, 1, t.n(), t.o(), t.outH(), t.outW());
+        INDArray ya = floatView(outside, new double[dy.length], 4, t.n(), t.o(), t.outH(), t.outW());
+        INDArray dxa = floatView(outside, new double[x.length], 6, t.n(), t.c(), t.h(), t.w());
+        INDArray dwa = floatView(outside, new double[w.length], 7, t.o(), t.c(), t.k(), t.k());
+        INDArray dba = b == null ? null : floatView(outside, new double[t.o()], 8, t.o());
+
+        DnnlConvolution.forward(xa, wa, ba, t.k(), t.s(), t.p(), ya);
+        DnnlConvolution.backward(xa, wa, dya, t.k(), t.s(), t.p(), dxa, dwa, dba);
+
+        assertClose(forwardReference(t, x, w, b), ya, t + " y");
+        double[][] grads = backwardReference(t, x, w, dy);
+        assertClose(grads[0], dxa, t + " dL/dx");
+        assertClose(grads[1], dwa, t + " dL/dW");
+        if (b != null) {
+            assertClose(grads[2], dba, t + " dL/db");
+        }
+        for (INDArray guard : outside) {
+            for (double g : guard.castTo(DataType.DOUBLE).data().asDouble()) {
+                assertEquals(GUARD, g, 0.0, t + ": written outside a view");
+            }
+        }
+    }
+
+    @Test
+    void shapesAlternatingOnOneThreadEachKeepTheirOwnPlan() {
+        Case small = new Case(2, 4, 6, 6, 8, 3, 1, 1, false);
+        Case large = new Case(3, 8, 10, 10, 16, 3, 2, 1, true);
+        for (int round = 0; round < 3; round++) {
+            check(small, 100 + round);
+            check(large, 200 + round);
+        }
+    }
+
+    @Test
+    void threadsRunTheirOwnPlansConcurrently() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                long seed = 300 + i;
+                runs.add(pool.submit(() -> check(new Case(4, 8, 9, 9, 8, 3, 1, 1, seed % 2 == 0), seed)));
+            }
+            for (Future<?> f : runs) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
