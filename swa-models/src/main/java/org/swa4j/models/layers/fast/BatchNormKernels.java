@@ -277,10 +277,25 @@ final class BatchNormKernels {
         sums[1] += (double) q0 + q1 + q2 + q3;
     }
 
-    /** {@code out = max(scale * x + offset, floor)} over [base, base + len). */
+    /** Elements per chunk of {@link #affine}: 8 KiB, well inside a core's L1 data cache. */
+    private static final int CHUNK = 2048;
+    private static final ThreadLocal<float[]> CHUNKS = ThreadLocal.withInitial(() -> new float[CHUNK]);
+
+    /**
+     * {@code out = max(scale * x + offset, floor)} over [base, base + len), chunk by chunk through a
+     * small Java array: C2 vectorises the loop over the array but not over {@code Unsafe} accesses, and
+     * the two copies stay in L1. At [128, 16, 32, 32] this took 0.4-0.7 against 0.8-1.3 ms element by
+     * element (docs/fast-layers.md).
+     */
     private static void affine(long xa, long oa, long base, int len, float scale, float offset, float floor) {
-        for (long o = base; o < base + len; o++) {
-            OffHeap.putFloat(oa, o, Math.max(scale * OffHeap.getFloat(xa, o) + offset, floor));
+        float[] chunk = CHUNKS.get();
+        for (int start = 0; start < len; start += CHUNK) {
+            int m = Math.min(CHUNK, len - start);
+            OffHeap.copyToArray(xa, base + start, chunk, m);
+            for (int k = 0; k < m; k++) {
+                chunk[k] = Math.max(scale * chunk[k] + offset, floor);
+            }
+            OffHeap.copyFromArray(chunk, oa, base + start, m);
         }
     }
 

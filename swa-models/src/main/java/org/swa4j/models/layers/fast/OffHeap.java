@@ -51,4 +51,14 @@ final class OffHeap {
     static void putFloat(long address, long index, float value) {
         UNSAFE.putFloat(address + index * Float.BYTES, value);
     }
+
+    /** Copies elements [index, index + length) of the native float array at {@code address} into {@code dst[0, length)}. */
+    static void copyToArray(long address, long index, float[] dst, int length) {
+        UNSAFE.copyMemory(null, address + index * Float.BYTES, dst, Unsafe.ARRAY_FLOAT_BASE_OFFSET, (long) length * Float.BYTES);
+    }
+
+    /** Copies {@code src[0, length)} into elements [index, index + length) of the native float array at {@code address}. */
+    static void copyFromArray(float[] src, long address, long index, int length) {
+        UNSAFE.copyMemory(src, Unsafe.ARRAY_FLOAT_BASE_OFFSET, null, address + index * Float.BYTES, (long) length * Float.BYTES);
+    }
 }

@@ -130,6 +130,30 @@ class BatchNormKernelsTest {
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
+    void floatNormalizeIsTheFormulaOnPlanesLongerThanOneChunk(boolean relu) {
+        // 47 x 53 = 2491 elements per (n, c) plane: one full chunk of the float loop and a partial one
+        int n = 2, c = 3, h = 47, w = 53;
+        double[] x = values(n, c, h, w, 9);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) x[i];
+        }
+        double[] gamma = {0.5, -1.5, 2.0};
+        double[] beta = {0.1, 0.0, -0.3};
+        double[][] m = referenceMoments(x, n, c, h * w);
+        INDArray out = Nd4j.create(DataType.FLOAT, n, c, h, w).assign(Float.NaN);
+        BatchNormKernels.normalize(array(x, DataType.FLOAT, n, c, h, w), array(m[0], DataType.FLOAT, c),
+                array(m[1], DataType.FLOAT, c), array(gamma, DataType.FLOAT, c), array(beta, DataType.FLOAT, c),
+                EPS, relu, out);
+        double[] expected = referenceForward(x, gamma, beta, n, c, h * w, relu);
+        double[] actual = out.castTo(DataType.DOUBLE).data().asDouble();
+        for (int i = 0; i < expected.length; i++) {
+            // float rounding of the moments (means 50..150) and of scale * x + offset
+            assertEquals(expected[i], actual[i], 2e-4 * (1 + Math.abs(expected[i])), "element " + i);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
     void backwardEqualsCentralDifferences(boolean relu) {
         int n = 2, c = 3, h = 3, w = 3;
         int hw = h * w;
