@@ -4,10 +4,12 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.Moments;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Per-channel batch mean and biased variance of an NCHW array over (N, H, W), or of an [N, C] array
- * over N, kept in buffers outside any workspace that are reused across iterations.
+ * over N, kept in buffers outside any workspace that are reused across iterations; and the BatchNorm
+ * normalisation that uses them.
  */
 final class BatchMoments {
 
@@ -19,7 +21,7 @@ final class BatchMoments {
     /** The array the current moments were computed from (identity, not contents). */
     private INDArray source;
 
-    void compute(INDArray x) {
+    private void allocate(INDArray x) {
         long channels = x.size(1);
         if (mean == null || mean.length() != channels || mean.dataType() != x.dataType()) {
             try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
@@ -27,6 +29,39 @@ final class BatchMoments {
                 var = Nd4j.createUninitialized(x.dataType(), channels);
             }
         }
+    }
+
+    /**
+     * Training-mode BatchNorm forward of an NCHW array: computes these moments from {@code x} and
+     * writes {@code relu?(gamma * (x - mean) / sqrt(var + eps) + beta)} into {@code out}, in one pass
+     * per channel where {@link BatchNormKernels} apply.
+     */
+    void computeAndNormalize(INDArray x, INDArray gamma, INDArray beta, double eps, boolean relu, INDArray out) {
+        if (BatchNormKernels.supports(x)) {
+            allocate(x);
+            BatchNormKernels.trainingForward(x, gamma, beta, eps, relu, out, mean, var);
+            source = x;
+        } else {
+            compute(x);
+            normalize(x, mean, var, gamma, beta, eps, relu, out);
+        }
+    }
+
+    /** {@code out = relu?(gamma * (x - mean) / sqrt(var + eps) + beta)} per channel of an NCHW array. */
+    static void normalize(INDArray x, INDArray mean, INDArray var, INDArray gamma, INDArray beta, double eps,
+            boolean relu, INDArray out) {
+        if (BatchNormKernels.supports(x)) {
+            BatchNormKernels.normalize(x, mean, var, gamma, beta, eps, relu, out);
+        } else {
+            NativeOps.batchNorm(x, mean, var, gamma, beta, eps, out);
+            if (relu) {
+                Transforms.relu(out, false);
+            }
+        }
+    }
+
+    void compute(INDArray x) {
+        allocate(x);
         if (BatchNormKernels.supports(x)) {
             BatchNormKernels.moments(x, mean, var);
         } else {

@@ -58,15 +58,9 @@ final class BatchNormKernels {
         if (x.dataType() == DataType.FLOAT) {
             long xa = OffHeap.address(x);
             forEachChannel(c, ch -> {
-                float shift = OffHeap.getFloat(xa, (long) ch * hw);
-                double[] sums = new double[2];
-                for (int i = 0; i < n; i++) {
-                    shiftedSums(xa, ((long) i * c + ch) * hw, hw, shift, sums);
-                }
-                double count = (double) n * hw;
-                double ds = sums[0] / count;
-                m[ch] = shift + ds;
-                v[ch] = Math.max(sums[1] / count - ds * ds, 0);
+                double[] mv = channelMoments(xa, n, c, hw, ch);
+                m[ch] = mv[0];
+                v[ch] = mv[1];
             });
         } else {
             DoubleBuffer xb = doubles(x);
@@ -92,8 +86,60 @@ final class BatchNormKernels {
         put(var, v);
     }
 
+    /** {mean, biased variance} of channel {@code ch} of the float NCHW array at {@code xa}, summed around its first element. */
+    private static double[] channelMoments(long xa, int n, int c, int hw, int ch) {
+        float shift = OffHeap.getFloat(xa, (long) ch * hw);
+        double[] sums = new double[2];
+        for (int i = 0; i < n; i++) {
+            shiftedSums(xa, ((long) i * c + ch) * hw, hw, shift, sums);
+        }
+        double count = (double) n * hw;
+        double ds = sums[0] / count;
+        return new double[] {shift + ds, Math.max(sums[1] / count - ds * ds, 0)};
+    }
+
     // ---------------------------------------------------------------------------------------------
     // forward
+
+    /**
+     * Training-mode forward: the batch moments of each channel, written to {@code mean} and
+     * {@code var}, then that channel normalised (+ReLU) into {@code out}, in one parallel pass over the
+     * channels. A channel's planes are read the second time from cache rather than memory, and the
+     * channels are handed to the worker threads once instead of twice. The result is exactly that of
+     * {@link #moments} followed by {@link #normalize}: in float the moments are rounded to float before
+     * they are used, as when they are read back from {@code mean} and {@code var}.
+     */
+    static void trainingForward(INDArray x, INDArray gamma, INDArray beta, double eps, boolean relu, INDArray out,
+            INDArray mean, INDArray var) {
+        if (x.dataType() != DataType.FLOAT) {
+            moments(x, mean, var);
+            normalize(x, mean, var, gamma, beta, eps, relu, out);
+            return;
+        }
+        int n = (int) x.size(0);
+        int c = (int) x.size(1);
+        int hw = (int) (x.size(2) * x.size(3));
+        double[] m = new double[c];
+        double[] v = new double[c];
+        double[] g = get(gamma);
+        double[] b = get(beta);
+        long xa = OffHeap.address(x);
+        long oa = OffHeap.address(out);
+        forEachChannel(c, ch -> {
+            double[] mv = channelMoments(xa, n, c, hw, ch);
+            m[ch] = (float) mv[0];
+            v[ch] = (float) mv[1];
+            double a = g[ch] / Math.sqrt(v[ch] + eps);
+            float scale = (float) a;
+            float offset = (float) (b[ch] - m[ch] * a);
+            float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                affine(xa, oa, ((long) i * c + ch) * hw, hw, scale, offset, floor);
+            }
+        });
+        put(mean, m);
+        put(var, v);
+    }
 
     /** {@code out = gamma * (x - mean) / sqrt(var + eps) + beta}, then ReLU in place if {@code relu}. */
     static void normalize(INDArray x, INDArray mean, INDArray var, INDArray gamma, INDArray beta, double eps,

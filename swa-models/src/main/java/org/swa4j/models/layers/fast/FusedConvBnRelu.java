@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import org.swa4j.core.FusedBatchNorm;
 
 /**
@@ -70,28 +69,16 @@ public class FusedConvBnRelu extends BaseLayer<FusedConvBnReluLayer> implements 
         applyDropOutIfNecessary(training, workspaceMgr);
         INDArray x = NativeArrays.contiguous(input.castTo(dataType));
         INDArray z = convolve(x, ArrayType.ACTIVATIONS, workspaceMgr);
-        INDArray mean;
-        INDArray var;
-        if (training) {
-            moments.compute(z);
-            mean = moments.mean();
-            var = moments.var();
-        } else {
-            mean = vector(FusedConvBnReluParams.MEAN);
-            var = vector(FusedConvBnReluParams.VAR);
-        }
         INDArray y = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, z.shape());
         INDArray gamma = vector(FusedConvBnReluParams.GAMMA);
         INDArray beta = vector(FusedConvBnReluParams.BETA);
-        if (BatchNormKernels.supports(z)) {
-            BatchNormKernels.normalize(z, mean, var, gamma, beta, layerConf().getEps(), true, y);
-        } else {
-            NativeOps.batchNorm(z, mean, var, gamma, beta, layerConf().getEps(), y);
-            Transforms.relu(y, false);
-        }
         if (training) {
+            moments.computeAndNormalize(z, gamma, beta, layerConf().getEps(), true, y);
             preNorm = z;
             output = y;
+        } else {
+            BatchMoments.normalize(z, vector(FusedConvBnReluParams.MEAN), vector(FusedConvBnReluParams.VAR), gamma, beta,
+                    layerConf().getEps(), true, y);
         }
         return y;
     }

@@ -39,26 +39,14 @@ public class NativeBatchNorm extends org.deeplearning4j.nn.layers.normalization.
             return fusedRelu() ? Transforms.relu(out, false) : out;
         }
         INDArray x = NativeArrays.contiguous(input.castTo(dataType));
-        INDArray mean;
-        INDArray var;
-        if (training) {
-            moments.compute(x);
-            mean = moments.mean();
-            var = moments.var();
-        } else {
-            mean = vector(BatchNormalizationParamInitializer.GLOBAL_MEAN);
-            var = vector(BatchNormalizationParamInitializer.GLOBAL_VAR);
-        }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape());
         INDArray gamma = vector(BatchNormalizationParamInitializer.GAMMA);
         INDArray beta = vector(BatchNormalizationParamInitializer.BETA);
-        if (BatchNormKernels.supports(x)) {
-            BatchNormKernels.normalize(x, mean, var, gamma, beta, layerConf().getEps(), fusedRelu(), out);
+        if (training) {
+            moments.computeAndNormalize(x, gamma, beta, layerConf().getEps(), fusedRelu(), out);
         } else {
-            NativeOps.batchNorm(x, mean, var, gamma, beta, layerConf().getEps(), out);
-            if (fusedRelu()) {
-                Transforms.relu(out, false);
-            }
+            BatchMoments.normalize(x, vector(BatchNormalizationParamInitializer.GLOBAL_MEAN),
+                    vector(BatchNormalizationParamInitializer.GLOBAL_VAR), gamma, beta, layerConf().getEps(), fusedRelu(), out);
         }
         return out;
     }

@@ -153,6 +153,31 @@ class BatchNormKernelsTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"FLOAT", "DOUBLE"})
+    void trainingForwardEqualsMomentsThenNormalizeExactly(String typeName) {
+        DataType type = DataType.valueOf(typeName);
+        int n = 3, c = 5, h = 9, w = 7;
+        INDArray x = array(values(n, c, h, w, 10), type, n, c, h, w);
+        INDArray gamma = array(new double[] {0.5, -1.5, 2.0, 1.0, 0.25}, type, c);
+        INDArray beta = array(new double[] {0.1, 0.0, -0.3, 2.0, -1.0}, type, c);
+        for (boolean relu : new boolean[] {false, true}) {
+            INDArray mean = Nd4j.create(type, c);
+            INDArray var = Nd4j.create(type, c);
+            INDArray out = Nd4j.create(type, n, c, h, w);
+            BatchNormKernels.trainingForward(x, gamma, beta, EPS, relu, out, mean, var);
+            INDArray mean2 = Nd4j.create(type, c);
+            INDArray var2 = Nd4j.create(type, c);
+            INDArray out2 = Nd4j.create(type, n, c, h, w);
+            BatchNormKernels.moments(x, mean2, var2);
+            BatchNormKernels.normalize(x, mean2, var2, gamma, beta, EPS, relu, out2);
+            // exactly: INDArray.equals would allow 1e-5 per element
+            assertTrue(java.util.Arrays.equals(mean2.data().asDouble(), mean.data().asDouble()), "mean");
+            assertTrue(java.util.Arrays.equals(var2.data().asDouble(), var.data().asDouble()), "variance");
+            assertTrue(java.util.Arrays.equals(out2.data().asDouble(), out.data().asDouble()), "relu " + relu + ": outputs differ");
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void backwardEqualsCentralDifferences(boolean relu) {
         int n = 2, c = 3, h = 3, w = 3;
