@@ -49,6 +49,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_scratchpad_mode_user;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_default_flags;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_version;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_x;
 
 import java.util.ArrayList;
@@ -66,6 +67,7 @@ import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
+import org.bytedeco.dnnl.dnnl_version_t;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
@@ -117,6 +119,18 @@ final class DnnlConvolution {
     /** Whether {@link #forward}/{@link #backward} may be called: CPU backend, natives loaded, not switched off. */
     static boolean enabled() {
         return Runtime.FAILURE == null;
+    }
+
+    /**
+     * What computes float convolutions in this process, for provenance: {@code "oneDNN 2.5.2 (direct)"},
+     * or {@code "libnd4j conv2d (...why...)"}.
+     */
+    static String engine() {
+        if (Runtime.FAILURE != null) {
+            return "libnd4j conv2d (" + Runtime.FAILURE.getMessage() + ")";
+        }
+        dnnl_version_t v = dnnl_version();
+        return "oneDNN " + v.major() + "." + v.minor() + "." + v.patch() + " (direct)";
     }
 
     /** Whether these arrays can take the oneDNN path: float, dense in C order. */
