@@ -146,6 +146,11 @@ final class DnnlConvolution {
     /** {@code out = conv2d(x, w) + b} with square kernel, stride and symmetric zero padding; {@code b} may be null. */
     static void forward(INDArray x, INDArray w, INDArray b, int kernel, int stride, int padding, INDArray out) {
         Plan plan = plan(x, w, b != null, kernel, stride, padding);
+        Key k = plan.key;
+        if (b != null) {
+            requireShape("bias", b, k.o());
+        }
+        requireShape("output", out, k.n(), k.o(), k.outH(), k.outW());
         State state = STATE.get();
         state.bind(plan);
         plan.x.bind(x);
@@ -164,6 +169,13 @@ final class DnnlConvolution {
     static void backward(INDArray x, INDArray w, INDArray dOut, int kernel, int stride, int padding, INDArray dx,
             INDArray dw, INDArray db) {
         Plan plan = plan(x, w, db != null, kernel, stride, padding);
+        Key k = plan.key;
+        requireShape("upstream gradient", dOut, k.n(), k.o(), k.outH(), k.outW());
+        requireShape("input gradient", dx, x.shape());
+        requireShape("weight gradient", dw, w.shape());
+        if (db != null) {
+            requireShape("bias gradient", db, k.o());
+        }
         State state = STATE.get();
         state.bind(plan);
         plan.x.bind(x);
@@ -190,6 +202,14 @@ final class DnnlConvolution {
         }
         Key key = new Key(x.size(0), x.size(1), x.size(2), x.size(3), w.size(0), kernel, stride, padding, bias);
         return STATE.get().plans.computeIfAbsent(key, Plan::new);
+    }
+
+    /** oneDNN reads and writes whole buffers of the planned shape: a wrong shape must not reach it. */
+    private static void requireShape(String what, INDArray a, long... shape) {
+        if (!java.util.Arrays.equals(a.shape(), shape)) {
+            throw new IllegalArgumentException("oneDNN convolution: " + what + " has shape "
+                    + java.util.Arrays.toString(a.shape()) + ", expected " + java.util.Arrays.toString(shape));
+        }
     }
 
     private record Key(long n, long c, long h, long w, long o, int kernel, int stride, int padding, boolean bias) {
@@ -319,6 +339,7 @@ final class DnnlConvolution {
     // one shape: primitives, reorders and memories
 
     private static final class Plan {
+        final Key key;
         final User x;
         final User w;
         final User bias;
@@ -336,6 +357,7 @@ final class DnnlConvolution {
         private final List<dnnl_primitive_desc> descriptors = new ArrayList<>();
 
         Plan(Key k) {
+            this.key = k;
             long[] xDims = {k.n(), k.c(), k.h(), k.w()};
             long[] wDims = {k.o(), k.c(), k.kernel(), k.kernel()};
             long[] yDims = {k.n(), k.o(), k.outH(), k.outW()};

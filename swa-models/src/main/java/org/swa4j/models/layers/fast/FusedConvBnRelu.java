@@ -113,7 +113,7 @@ public class FusedConvBnRelu extends BaseLayer<FusedConvBnReluLayer> implements 
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape());
         INDArray dW = gradientViews.get(FusedConvBnReluParams.WEIGHT);
         FusedConvBnReluLayer c = layerConf();
-        NativeOps.conv2dBackprop(x, getParam(FusedConvBnReluParams.WEIGHT), null, dz, c.getKernel(), c.getStride(),
+        NativeOps.conv2dBackprop(x, getParam(FusedConvBnReluParams.WEIGHT), dz, c.getKernel(), c.getStride(),
                 c.getPadding(), dx, dW, null);
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor(FusedConvBnReluParams.WEIGHT, dW, 'c');

@@ -63,7 +63,7 @@ public class NativeConvolution extends org.deeplearning4j.nn.layers.convolution.
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape());
         INDArray dw = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
         INDArray db = layerConf().hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
-        NativeOps.conv2dBackprop(x, w, bias(true, workspaceMgr), NativeArrays.contiguous(epsilon.castTo(dataType)),
+        NativeOps.conv2dBackprop(x, w, NativeArrays.contiguous(epsilon.castTo(dataType)),
                 kernel(), stride(), padding(), dx, dw, db == null ? null : db.reshape(db.length()));
         Gradient gradient = new DefaultGradient();
         if (db != null) {

@@ -45,18 +45,19 @@ final class NativeOps {
     }
 
     /** Writes dL/dx, dL/dw and (if {@code db} is not null) dL/db for the upstream gradient {@code dOut}. */
-    static void conv2dBackprop(INDArray x, INDArray w, INDArray b, INDArray dOut, int kernel, int stride,
-            int padding, INDArray dx, INDArray dw, INDArray db) {
+    static void conv2dBackprop(INDArray x, INDArray w, INDArray dOut, int kernel, int stride, int padding, INDArray dx,
+            INDArray dw, INDArray db) {
         if (DnnlConvolution.supports(x, w, dOut, dx, dw, db)) {
             DnnlConvolution.backward(x, w, dOut, kernel, stride, padding, dx, dw, db);
             return;
         }
         DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d_bp")
                 .addIntegerArguments(convArgs(kernel, stride, padding));
-        if (b == null) {
+        if (db == null) {
             op.addInputs(x, w, dOut).addOutputs(dx, dw);
         } else {
-            op.addInputs(x, w, b, dOut).addOutputs(dx, dw, db);
+            // the op wants the bias as an input to produce its gradient; its values do not enter it
+            op.addInputs(x, w, Nd4j.zeros(db.dataType(), db.length()), dOut).addOutputs(dx, dw, db);
         }
         Nd4j.exec(op.build());
     }

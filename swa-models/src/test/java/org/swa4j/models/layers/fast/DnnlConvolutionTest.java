@@ -199,6 +199,42 @@ class DnnlConvolutionTest {
     }
 
     @Test
+    void wrongOutputShapesAreRejectedBeforeOneDnnWritesAnything() {
+        INDArray x = Nd4j.create(DataType.FLOAT, 2, 3, 8, 8);
+        INDArray w = Nd4j.create(DataType.FLOAT, 4, 3, 3, 3);
+        INDArray y = Nd4j.create(DataType.FLOAT, 2, 4, 8, 8);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DnnlConvolution.forward(x, w, null, 3, 2, 1, y));
+        assertTrue(e.getMessage().contains("output has shape [2, 4, 8, 8], expected [2, 4, 4, 4]"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DnnlConvolution.backward(x, w, y, 3, 1, 1, Nd4j.create(DataType.FLOAT, 2, 3, 8, 7), w.like(), null));
+        assertTrue(e.getMessage().contains("input gradient has shape [2, 3, 8, 7]"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DnnlConvolution.forward(x, Nd4j.create(DataType.FLOAT, 4, 2, 3, 3), null, 3, 1, 1, y));
+        assertTrue(e.getMessage().contains("weights [4, 2, 3, 3]"), e.getMessage());
+    }
+
+    @Test
+    void libnd4jFallbackGivesTheBiasGradientWithoutTheBiasValues() {
+        // double arrays take libnd4j's conv2d_bp, which needs a bias input to produce dL/db
+        Case t = new Case(2, 3, 5, 5, 4, 3, 1, 1, true);
+        Random r = new Random(5);
+        double[] x = random(t.n() * t.c() * t.h() * t.w(), r);
+        double[] w = random(t.o() * t.c() * t.k() * t.k(), r);
+        double[] dy = random(t.n() * t.o() * t.outH() * t.outW(), r);
+        INDArray dx = Nd4j.create(DataType.DOUBLE, t.n(), t.c(), t.h(), t.w());
+        INDArray dw = Nd4j.create(DataType.DOUBLE, t.o(), t.c(), t.k(), t.k());
+        INDArray db = Nd4j.create(DataType.DOUBLE, t.o());
+        Convolutions.backward(Nd4j.create(x, new long[] {t.n(), t.c(), t.h(), t.w()}, DataType.DOUBLE),
+                Nd4j.create(w, new long[] {t.o(), t.c(), t.k(), t.k()}, DataType.DOUBLE),
+                Nd4j.create(dy, new long[] {t.n(), t.o(), t.outH(), t.outW()}, DataType.DOUBLE), t.k(), t.s(), t.p(), dx, dw, db);
+        double[][] expected = backwardReference(t, x, w, dy);
+        assertClose(expected[0], dx, "double dL/dx");
+        assertClose(expected[1], dw, "double dL/dW");
+        assertClose(expected[2], db, "double dL/db");
+    }
+
+    @Test
     void shapesAlternatingOnOneThreadEachKeepTheirOwnPlan() {
         Case small = new Case(2, 4, 6, 6, 8, 3, 1, 1, false);
         Case large = new Case(3, 8, 10, 10, 16, 3, 2, 1, true);
