@@ -129,16 +129,22 @@ final class BatchNormKernels {
             double[] mv = channelMoments(xa, n, c, hw, ch);
             m[ch] = (float) mv[0];
             v[ch] = (float) mv[1];
-            double a = g[ch] / Math.sqrt(v[ch] + eps);
-            float scale = (float) a;
-            float offset = (float) (b[ch] - m[ch] * a);
-            float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
-            for (int i = 0; i < n; i++) {
-                affine(xa, oa, ((long) i * c + ch) * hw, hw, scale, offset, floor);
-            }
+            normalizeChannel(xa, oa, n, c, hw, ch, m[ch], v[ch], g[ch], b[ch], eps, relu);
         });
         put(mean, m);
         put(var, v);
+    }
+
+    /** Channel {@code ch} of the float NCHW arrays at {@code xa} (in) and {@code oa} (out): relu?(gamma (x - mean) / sqrt(var + eps) + beta). */
+    private static void normalizeChannel(long xa, long oa, int n, int c, int hw, int ch, double mean, double var,
+            double gamma, double beta, double eps, boolean relu) {
+        double a = gamma / Math.sqrt(var + eps);
+        float scale = (float) a;
+        float offset = (float) (beta - mean * a);
+        float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            affine(xa, oa, ((long) i * c + ch) * hw, hw, scale, offset, floor);
+        }
     }
 
     /** {@code out = gamma * (x - mean) / sqrt(var + eps) + beta}, then ReLU in place if {@code relu}. */
@@ -154,15 +160,7 @@ final class BatchNormKernels {
         if (x.dataType() == DataType.FLOAT) {
             long xa = OffHeap.address(x);
             long oa = OffHeap.address(out);
-            forEachChannel(c, ch -> {
-                double a = g[ch] / Math.sqrt(v[ch] + eps);
-                float scale = (float) a;
-                float offset = (float) (b[ch] - m[ch] * a);
-                float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
-                for (int i = 0; i < n; i++) {
-                    affine(xa, oa, ((long) i * c + ch) * hw, hw, scale, offset, floor);
-                }
-            });
+            forEachChannel(c, ch -> normalizeChannel(xa, oa, n, c, hw, ch, m[ch], v[ch], g[ch], b[ch], eps, relu));
         } else {
             DoubleBuffer xb = doubles(x);
             DoubleBuffer ob = doubles(out);
