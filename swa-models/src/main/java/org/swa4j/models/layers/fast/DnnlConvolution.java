@@ -259,9 +259,14 @@ final class DnnlConvolution {
         }
     }
 
+    /** dnnl_status_t's names, by value (dnnl_types.h). */
+    private static final String[] STATUS = {"success", "out_of_memory", "invalid_arguments", "unimplemented",
+        "iterator_ends", "runtime_error", "not_required"};
+
     private static void check(int status, String call) {
         if (status != dnnl_success) {
-            throw new IllegalStateException("oneDNN dnnl_" + call + " failed with status " + status);
+            String name = status >= 0 && status < STATUS.length ? STATUS[status] : "unknown";
+            throw new IllegalStateException("oneDNN dnnl_" + call + " failed with status " + status + " (" + name + ")");
         }
     }
 
