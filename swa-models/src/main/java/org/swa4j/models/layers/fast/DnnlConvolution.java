@@ -21,6 +21,8 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_engine_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_relu;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_equal;
@@ -30,6 +32,9 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_oihw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_eltwise;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_create;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_post_ops;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_scratchpad_mode;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
@@ -63,6 +68,7 @@ import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_post_ops;
 import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
@@ -146,7 +152,18 @@ final class DnnlConvolution {
 
     /** {@code out = conv2d(x, w) + b} with square kernel, stride and symmetric zero padding; {@code b} may be null. */
     static void forward(INDArray x, INDArray w, INDArray b, int kernel, int stride, int padding, INDArray out) {
-        Plan plan = plan(x, w, b != null, kernel, stride, padding);
+        forward(plan(x, w, b != null, kernel, stride, padding, false), x, w, b, out);
+    }
+
+    /**
+     * Inference only: {@code out = max(conv2d(x, w) + b, 0)}, the ReLU applied by oneDNN as the
+     * convolution writes its output (a post-op), so it costs no pass of its own. No backward.
+     */
+    static void forwardRelu(INDArray x, INDArray w, INDArray b, int kernel, int stride, int padding, INDArray out) {
+        forward(plan(x, w, true, kernel, stride, padding, true), x, w, b, out);
+    }
+
+    private static void forward(Plan plan, INDArray x, INDArray w, INDArray b, INDArray out) {
         Key k = plan.key;
         if (b != null) {
             requireShape("bias", b, k.o());
@@ -169,7 +186,7 @@ final class DnnlConvolution {
      */
     static void backward(INDArray x, INDArray w, INDArray dOut, int kernel, int stride, int padding, INDArray dx,
             INDArray dw, INDArray db) {
-        Plan plan = plan(x, w, db != null, kernel, stride, padding);
+        Plan plan = plan(x, w, db != null, kernel, stride, padding, false);
         Key k = plan.key;
         requireShape("upstream gradient", dOut, k.n(), k.o(), k.outH(), k.outW());
         requireShape("input gradient", dx, x.shape());
@@ -192,16 +209,16 @@ final class DnnlConvolution {
 
     /** oneDNN's implementation names for this shape's forward, backward-data and backward-weights. */
     static String implementations(INDArray x, INDArray w, boolean bias, int kernel, int stride, int padding) {
-        return plan(x, w, bias, kernel, stride, padding).implementations;
+        return plan(x, w, bias, kernel, stride, padding, false).implementations;
     }
 
-    private static Plan plan(INDArray x, INDArray w, boolean bias, int kernel, int stride, int padding) {
+    private static Plan plan(INDArray x, INDArray w, boolean bias, int kernel, int stride, int padding, boolean relu) {
         if (x.rank() != 4 || w.rank() != 4 || w.size(1) != x.size(1) || w.size(2) != kernel || w.size(3) != kernel) {
             throw new IllegalArgumentException("oneDNN convolution: input " + java.util.Arrays.toString(x.shape())
                     + " and weights " + java.util.Arrays.toString(w.shape()) + " do not form an NCHW convolution with kernel "
                     + kernel);
         }
-        Key key = new Key(x.size(0), x.size(1), x.size(2), x.size(3), w.size(0), kernel, stride, padding, bias);
+        Key key = new Key(x.size(0), x.size(1), x.size(2), x.size(3), w.size(0), kernel, stride, padding, bias, relu);
         return STATE.get().plans.computeIfAbsent(key, Plan::new);
     }
 
@@ -213,7 +230,9 @@ final class DnnlConvolution {
         }
     }
 
-    private record Key(long n, long c, long h, long w, long o, int kernel, int stride, int padding, boolean bias) {
+    /** {@code relu}: an inference-only plan whose forward ends in a ReLU post-op (no backward). */
+    private record Key(long n, long c, long h, long w, long o, int kernel, int stride, int padding, boolean bias,
+            boolean relu) {
         long outH() {
             return NativeOps.outSize(h, kernel, stride, padding);
         }
@@ -229,11 +248,14 @@ final class DnnlConvolution {
     private static final class Runtime {
         static final dnnl_engine ENGINE;
         static final dnnl_primitive_attr ATTR;
+        /** {@link #ATTR} plus a ReLU post-op. */
+        static final dnnl_primitive_attr ATTR_RELU;
         static final Throwable FAILURE;
 
         static {
             dnnl_engine engine = null;
             dnnl_primitive_attr attr = null;
+            dnnl_primitive_attr attrRelu = null;
             Throwable failure = null;
             try {
                 if ("false".equalsIgnoreCase(System.getProperty(PROPERTY))) {
@@ -249,12 +271,20 @@ final class DnnlConvolution {
                 check(dnnl_primitive_attr_create(out), "primitive_attr_create");
                 attr = new dnnl_primitive_attr(out.get(0));
                 check(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), "set_scratchpad_mode");
+                check(dnnl_primitive_attr_create(out), "primitive_attr_create");
+                attrRelu = new dnnl_primitive_attr(out.get(0));
+                check(dnnl_primitive_attr_set_scratchpad_mode(attrRelu, dnnl_scratchpad_mode_user), "set_scratchpad_mode");
+                check(dnnl_post_ops_create(out), "post_ops_create");
+                dnnl_post_ops relu = new dnnl_post_ops(out.get(0));
+                check(dnnl_post_ops_append_eltwise(relu, 1f, dnnl_eltwise_relu, 0f, 0f), "post_ops_append_eltwise");
+                check(dnnl_primitive_attr_set_post_ops(attrRelu, relu), "primitive_attr_set_post_ops");
             } catch (Throwable e) {
                 failure = e;
                 log.info("float convolutions use libnd4j's conv2d ops, not oneDNN directly: {}", e.toString());
             }
             ENGINE = engine;
             ATTR = attr;
+            ATTR_RELU = attrRelu;
             FAILURE = failure;
         }
     }
@@ -378,28 +408,13 @@ final class DnnlConvolution {
             dnnl_memory_desc_t yAny = desc(yDims, dnnl_format_tag_any);
 
             dnnl_convolution_desc_t fwdDesc = new dnnl_convolution_desc_t();
-            check(dnnl_convolution_forward_desc_init(fwdDesc, dnnl_forward_training, dnnl_convolution_direct, xAny, wAny,
-                    bUser, yAny, strides, pad, pad), "convolution_forward_desc_init");
-            dnnl_primitive_desc fwd = primitiveDesc(fwdDesc, null);
-            dnnl_convolution_desc_t dataDesc = new dnnl_convolution_desc_t();
-            check(dnnl_convolution_backward_data_desc_init(dataDesc, dnnl_convolution_direct, xAny, wAny, yAny, strides, pad,
-                    pad), "convolution_backward_data_desc_init");
-            dnnl_primitive_desc data = primitiveDesc(dataDesc, fwd);
-            dnnl_convolution_desc_t weightsDesc = new dnnl_convolution_desc_t();
-            check(dnnl_convolution_backward_weights_desc_init(weightsDesc, dnnl_convolution_direct, xAny, wAny, bUser, yAny,
-                    strides, pad, pad), "convolution_backward_weights_desc_init");
-            dnnl_primitive_desc weights = primitiveDesc(weightsDesc, fwd);
-            implementations = "forward " + implementation(fwd) + ", backward-data " + implementation(data)
-                    + ", backward-weights " + implementation(weights);
-
+            check(dnnl_convolution_forward_desc_init(fwdDesc, k.relu() ? dnnl_forward_inference : dnnl_forward_training,
+                    dnnl_convolution_direct, xAny, wAny, bUser, yAny, strides, pad, pad), "convolution_forward_desc_init");
+            dnnl_primitive_desc fwd = primitiveDesc(fwdDesc, null, k.relu() ? Runtime.ATTR_RELU : Runtime.ATTR);
             x = new User(memory(xUser));
             w = new User(memory(wUser));
             y = new User(memory(yUser));
             bias = k.bias() ? new User(memory(bUser)) : null;
-            dx = new User(memory(xUser));
-            dw = new User(memory(wUser));
-            dy = new User(memory(yUser));
-            dBias = k.bias() ? new User(memory(bUser)) : null;
 
             // forward: [x -> x'] [w -> w'] conv [y' -> y]
             dnnl_memory xF = input(forward, x.memory, xUser, dnnl_primitive_desc_query_md(fwd, dnnl_query_src_md, 0), SLOT_X);
@@ -411,6 +426,30 @@ final class DnnlConvolution {
                     : new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST},
                     k.bias() ? new dnnl_memory[] {xF, wF, bias.memory, yOut} : new dnnl_memory[] {xF, wF, yOut}));
             output(forward, yOut, yF, y.memory, yUser);
+            if (k.relu()) {
+                implementations = "forward (inference, ReLU post-op) " + implementation(fwd);
+                dx = null;
+                dw = null;
+                dy = null;
+                dBias = null;
+                return;
+            }
+
+            dnnl_convolution_desc_t dataDesc = new dnnl_convolution_desc_t();
+            check(dnnl_convolution_backward_data_desc_init(dataDesc, dnnl_convolution_direct, xAny, wAny, yAny, strides, pad,
+                    pad), "convolution_backward_data_desc_init");
+            dnnl_primitive_desc data = primitiveDesc(dataDesc, fwd, Runtime.ATTR);
+            dnnl_convolution_desc_t weightsDesc = new dnnl_convolution_desc_t();
+            check(dnnl_convolution_backward_weights_desc_init(weightsDesc, dnnl_convolution_direct, xAny, wAny, bUser, yAny,
+                    strides, pad, pad), "convolution_backward_weights_desc_init");
+            dnnl_primitive_desc weights = primitiveDesc(weightsDesc, fwd, Runtime.ATTR);
+            implementations = "forward " + implementation(fwd) + ", backward-data " + implementation(data)
+                    + ", backward-weights " + implementation(weights);
+
+            dx = new User(memory(xUser));
+            dw = new User(memory(wUser));
+            dy = new User(memory(yUser));
+            dBias = k.bias() ? new User(memory(bUser)) : null;
 
             // backward-data: [dy -> dy'] [w -> w'] conv_bwd_data [dx' -> dx]
             dnnl_memory_desc_t dyData = dnnl_primitive_desc_query_md(data, dnnl_query_diff_dst_md, 0);
@@ -487,9 +526,10 @@ final class DnnlConvolution {
             return m;
         }
 
-        private dnnl_primitive_desc primitiveDesc(dnnl_convolution_desc_t desc, dnnl_primitive_desc hint) {
+        private dnnl_primitive_desc primitiveDesc(dnnl_convolution_desc_t desc, dnnl_primitive_desc hint,
+                dnnl_primitive_attr attr) {
             PointerPointer<?> out = new PointerPointer<>(1);
-            check(dnnl_primitive_desc_create(out, new const_dnnl_op_desc_t(desc), Runtime.ATTR, Runtime.ENGINE, hint),
+            check(dnnl_primitive_desc_create(out, new const_dnnl_op_desc_t(desc), attr, Runtime.ENGINE, hint),
                     "primitive_desc_create");
             dnnl_primitive_desc pd = new dnnl_primitive_desc(out.get(0));
             descriptors.add(pd);

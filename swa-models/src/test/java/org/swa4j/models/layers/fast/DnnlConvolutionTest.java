@@ -198,6 +198,33 @@ class DnnlConvolutionTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"4, 3, 9, 9, 8, 3, 1, 1", "3, 16, 8, 8, 16, 3, 2, 1", "2, 8, 7, 7, 12, 1, 1, 0"})
+    void forwardWithReluPostOpIsReluOfTheDefinition(int n, int c, int h, int w, int o, int k, int s, int p) {
+        Case t = new Case(n, c, h, w, o, k, s, p, true);
+        Random r = new Random(40L + n * c);
+        double[] x = random(t.n() * t.c() * t.h() * t.w(), r);
+        double[] wt = random(t.o() * t.c() * t.k() * t.k(), r);
+        double[] b = random(t.o(), r);
+        List<INDArray> outside = new ArrayList<>();
+        INDArray y = floatView(outside, new double[t.n() * t.o() * t.outH() * t.outW()], 3, t.n(), t.o(), t.outH(), t.outW());
+        DnnlConvolution.forwardRelu(floatView(outside, x, 1, t.n(), t.c(), t.h(), t.w()),
+                floatView(outside, wt, 2, t.o(), t.c(), t.k(), t.k()), floatView(outside, b, 4, t.o()), t.k(), t.s(), t.p(), y);
+        double[] expected = forwardReference(t, x, wt, b);
+        int clipped = 0;
+        for (int i = 0; i < expected.length; i++) {
+            clipped += expected[i] < 0 ? 1 : 0;
+            expected[i] = Math.max(expected[i], 0);
+        }
+        assertTrue(clipped > expected.length / 4, "test setup: a good share of the outputs is negative before the ReLU");
+        assertClose(expected, y, t + " relu(conv + b)");
+        for (INDArray guard : outside) {
+            for (double g : guard.castTo(DataType.DOUBLE).data().asDouble()) {
+                assertEquals(GUARD, g, 0.0, t + ": written outside a view");
+            }
+        }
+    }
+
     @Test
     void wrongOutputShapesAreRejectedBeforeOneDnnWritesAnything() {
         INDArray x = Nd4j.create(DataType.FLOAT, 2, 3, 8, 8);

@@ -66,6 +66,17 @@ class NativeLayerFactoryTest {
         INDArray y = TinyNets.labels(dt, BATCH, 12);
         assertClose(nets[0].output(x, false), nets[1].output(x, false), tol, "inference output");
         assertClose(nets[0].output(x, true), nets[1].output(x, true), tol, "training-mode output");
+        // The softmax of a freshly initialised net is nearly uniform and hides differences inside it
+        // (a wrong BatchNorm shift in the first block changed it by 6e-6), so the activations after
+        // the first conv-BN-ReLU block and the pooled features before the output layer are compared too.
+        for (boolean training : new boolean[] {false, true}) {
+            java.util.List<INDArray> a = nets[0].feedForward(x, training);
+            java.util.List<INDArray> b = nets[1].feedForward(x, training);
+            // stock and native: input, conv, BN, ReLU, ...; fused: input, conv-BN-ReLU, ...
+            int block = factory.equals("fused") ? 1 : 3;
+            assertClose(a.get(3), b.get(block), tol, "first block's output, training " + training);
+            assertClose(a.get(a.size() - 2), b.get(b.size() - 2), tol, "pooled features, training " + training);
+        }
         for (MultiLayerNetwork n : nets) {
             n.setInput(x);
             n.setLabels(y);
