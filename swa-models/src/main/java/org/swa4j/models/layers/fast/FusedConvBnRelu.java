@@ -51,12 +51,16 @@ public class FusedConvBnRelu extends BaseLayer<FusedConvBnReluLayer> implements 
         return p.reshape(p.length());
     }
 
-    private INDArray convolve(INDArray x, ArrayType type, LayerWorkspaceMgr workspaceMgr) {
-        FusedConvBnReluLayer c = layerConf();
-        if (x.rank() != 4 || x.size(1) != c.getNIn()) {
-            throw new IllegalArgumentException("fused conv-BN-ReLU " + layerId() + " expects [N, " + c.getNIn()
+    private void checkInput(INDArray x) {
+        if (x.rank() != 4 || x.size(1) != layerConf().getNIn()) {
+            throw new IllegalArgumentException("fused conv-BN-ReLU " + layerId() + " expects [N, " + layerConf().getNIn()
                     + ", H, W] input, got " + java.util.Arrays.toString(x.shape()));
         }
+    }
+
+    private INDArray convolve(INDArray x, ArrayType type, LayerWorkspaceMgr workspaceMgr) {
+        FusedConvBnReluLayer c = layerConf();
+        checkInput(x);
         INDArray z = workspaceMgr.createUninitialized(type, dataType, x.size(0), c.getNOut(),
                 NativeOps.outSize(x.size(2), c.getKernel(), c.getStride(), c.getPadding()),
                 NativeOps.outSize(x.size(3), c.getKernel(), c.getStride(), c.getPadding()));
@@ -72,10 +76,7 @@ public class FusedConvBnRelu extends BaseLayer<FusedConvBnReluLayer> implements 
      */
     private INDArray inferFolded(INDArray x, LayerWorkspaceMgr workspaceMgr) {
         FusedConvBnReluLayer c = layerConf();
-        if (x.rank() != 4 || x.size(1) != c.getNIn()) {
-            throw new IllegalArgumentException("fused conv-BN-ReLU " + layerId() + " expects [N, " + c.getNIn()
-                    + ", H, W] input, got " + java.util.Arrays.toString(x.shape()));
-        }
+        checkInput(x);
         int nOut = (int) c.getNOut();
         double[] gamma = vector(FusedConvBnReluParams.GAMMA).toDoubleVector();
         double[] beta = vector(FusedConvBnReluParams.BETA).toDoubleVector();
