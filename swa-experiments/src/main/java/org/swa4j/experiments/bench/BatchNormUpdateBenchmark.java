@@ -212,7 +212,7 @@ public class BatchNormUpdateBenchmark {
             msPerOp.put(r.getParams().getParam("network") + " " + bench.substring(bench.lastIndexOf('.') + 1),
                     r.getPrimaryResult().getScore());
         }
-        for (String net : new String[] {"small-cnn", "preresnet20-stock", "preresnet20-fused", "cnn32-fused"}) {
+        for (String net : results.stream().map(r -> r.getParams().getParam("network")).distinct().toList()) {
             Double inference = msPerOp.get(net + " inference");
             Double update = msPerOp.get(net + " bnUpdate");
             if (inference != null && update != null) {

@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.swa4j.models.layers.LayerFactories;
-import org.swa4j.models.layers.fast.NativeLayerFactory;
+import org.swa4j.models.layers.fast.Convolutions;
 
 /**
  * {@code swa bench-train}: training throughput (images/s) of a named model on random data, after
@@ -54,7 +54,7 @@ public final class TrainBenchmark {
         System.out.printf(Locale.ROOT, "model: %s  layers: %s  input: %dx%dx%d  batch: %d  threads: %d  params: %d"
                         + "  workspaces: %s  float convolutions: %s  OMP_WAIT_POLICY: %s  GLIBC_TUNABLES: %s%n", a.model(),
                 a.layers(), a.channels(), a.height(), a.width(), a.batch(), a.threads(), r.params(),
-                a.workspaces() ? "enabled" : "none", NativeLayerFactory.convolutionEngine(),
+                a.workspaces() ? "enabled" : "none", Convolutions.engine(),
                 System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"),
                 System.getenv().getOrDefault("GLIBC_TUNABLES", "(unset)"));
         System.out.printf(Locale.ROOT, "train step ms: median %.1f  min %.1f  max %.1f  (%d steps after %d warm-up)%n",

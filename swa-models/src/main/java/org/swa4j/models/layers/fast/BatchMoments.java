@@ -1,5 +1,7 @@
 package org.swa4j.models.layers.fast;
 
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.Moments;
@@ -58,6 +60,28 @@ final class BatchMoments {
                 Transforms.relu(out, false);
             }
         }
+    }
+
+    /**
+     * Training-mode BatchNorm backward of an NCHW array with these moments (the gradient flows through
+     * them): writes dL/dx into {@code dx} and dL/dgamma, dL/dbeta into {@code dGamma}, {@code dBeta}.
+     * With {@code reluOutput} (the forward output after a ReLU, else null) the incoming gradient is
+     * masked by {@code reluOutput > 0} first. Where {@link BatchNormKernels} do not apply, libnd4j's
+     * op runs and uses {@code dMean} and {@code dVar} as scratch outputs; the caller overwrites them.
+     */
+    void backward(INDArray x, INDArray dOut, INDArray reluOutput, INDArray gamma, INDArray beta, double eps,
+            INDArray dx, INDArray dGamma, INDArray dBeta, INDArray dMean, INDArray dVar, LayerWorkspaceMgr workspaceMgr) {
+        if (BatchNormKernels.supports(x) && BatchNormKernels.supports(dOut)) {
+            BatchNormKernels.backward(x, dOut, reluOutput, mean, var, gamma, eps, dx, dGamma, dBeta);
+            return;
+        }
+        INDArray g = dOut;
+        if (reluOutput != null) {
+            g = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dOut.dataType(), dOut.shape());
+            NativeOps.reluBackprop(reluOutput, dOut, g);
+        }
+        NativeOps.batchNormBackprop(x, mean, var, gamma, beta, g, eps, dx, dMean.reshape(dMean.length()),
+                dVar.reshape(dVar.length()), dGamma.reshape(dGamma.length()), dBeta.reshape(dBeta.length()));
     }
 
     void compute(INDArray x) {

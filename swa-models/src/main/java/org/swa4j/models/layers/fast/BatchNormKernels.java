@@ -1,7 +1,6 @@
 package org.swa4j.models.layers.fast;
 
 import java.nio.DoubleBuffer;
-import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
 import org.nd4j.linalg.api.buffer.DataType;

@@ -38,14 +38,12 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_post_ops;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_set_scratchpad_mode;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_create;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_execute;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_dst_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_src_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_diff_weights_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_dst_md;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_query_impl_info_str;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_scratchpad_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_weights_md;
@@ -152,7 +150,8 @@ final class DnnlConvolution {
 
     /** {@code out = conv2d(x, w) + b} with square kernel, stride and symmetric zero padding; {@code b} may be null. */
     static void forward(INDArray x, INDArray w, INDArray b, int kernel, int stride, int padding, INDArray out) {
-        forward(plan(x, w, b != null, kernel, stride, padding, false), x, w, b, out);
+        State state = STATE.get();
+        forward(state, state.plan(x, w, b != null, kernel, stride, padding, false), x, w, b, out);
     }
 
     /**
@@ -160,16 +159,16 @@ final class DnnlConvolution {
      * convolution writes its output (a post-op), so it costs no pass of its own. No backward.
      */
     static void forwardRelu(INDArray x, INDArray w, INDArray b, int kernel, int stride, int padding, INDArray out) {
-        forward(plan(x, w, true, kernel, stride, padding, true), x, w, b, out);
+        State state = STATE.get();
+        forward(state, state.plan(x, w, true, kernel, stride, padding, true), x, w, b, out);
     }
 
-    private static void forward(Plan plan, INDArray x, INDArray w, INDArray b, INDArray out) {
+    private static void forward(State state, Plan plan, INDArray x, INDArray w, INDArray b, INDArray out) {
         Key k = plan.key;
         if (b != null) {
             requireShape("bias", b, k.o());
         }
         requireShape("output", out, k.n(), k.o(), k.outH(), k.outW());
-        State state = STATE.get();
         state.bind(plan);
         plan.x.bind(x);
         plan.w.bind(w);
@@ -186,7 +185,8 @@ final class DnnlConvolution {
      */
     static void backward(INDArray x, INDArray w, INDArray dOut, int kernel, int stride, int padding, INDArray dx,
             INDArray dw, INDArray db) {
-        Plan plan = plan(x, w, db != null, kernel, stride, padding, false);
+        State state = STATE.get();
+        Plan plan = state.plan(x, w, db != null, kernel, stride, padding, false);
         Key k = plan.key;
         requireShape("upstream gradient", dOut, k.n(), k.o(), k.outH(), k.outW());
         requireShape("input gradient", dx, x.shape());
@@ -194,7 +194,6 @@ final class DnnlConvolution {
         if (db != null) {
             requireShape("bias gradient", db, k.o());
         }
-        State state = STATE.get();
         state.bind(plan);
         plan.x.bind(x);
         plan.w.bind(w);
@@ -205,21 +204,6 @@ final class DnnlConvolution {
             plan.dBias.bind(db);
         }
         state.run(plan.backward);
-    }
-
-    /** oneDNN's implementation names for this shape's forward, backward-data and backward-weights. */
-    static String implementations(INDArray x, INDArray w, boolean bias, int kernel, int stride, int padding) {
-        return plan(x, w, bias, kernel, stride, padding, false).implementations;
-    }
-
-    private static Plan plan(INDArray x, INDArray w, boolean bias, int kernel, int stride, int padding, boolean relu) {
-        if (x.rank() != 4 || w.rank() != 4 || w.size(1) != x.size(1) || w.size(2) != kernel || w.size(3) != kernel) {
-            throw new IllegalArgumentException("oneDNN convolution: input " + java.util.Arrays.toString(x.shape())
-                    + " and weights " + java.util.Arrays.toString(w.shape()) + " do not form an NCHW convolution with kernel "
-                    + kernel);
-        }
-        Key key = new Key(x.size(0), x.size(1), x.size(2), x.size(3), w.size(0), kernel, stride, padding, bias, relu);
-        return STATE.get().plans.computeIfAbsent(key, Plan::new);
     }
 
     /** oneDNN reads and writes whole buffers of the planned shape: a wrong shape must not reach it. */
@@ -268,12 +252,8 @@ final class DnnlConvolution {
                 PointerPointer<?> out = new PointerPointer<>(1);
                 check(dnnl_engine_create(out, dnnl_cpu, 0), "engine_create");
                 engine = new dnnl_engine(out.get(0));
-                check(dnnl_primitive_attr_create(out), "primitive_attr_create");
-                attr = new dnnl_primitive_attr(out.get(0));
-                check(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), "set_scratchpad_mode");
-                check(dnnl_primitive_attr_create(out), "primitive_attr_create");
-                attrRelu = new dnnl_primitive_attr(out.get(0));
-                check(dnnl_primitive_attr_set_scratchpad_mode(attrRelu, dnnl_scratchpad_mode_user), "set_scratchpad_mode");
+                attr = userScratchpadAttr();
+                attrRelu = userScratchpadAttr();
                 check(dnnl_post_ops_create(out), "post_ops_create");
                 dnnl_post_ops relu = new dnnl_post_ops(out.get(0));
                 check(dnnl_post_ops_append_eltwise(relu, 1f, dnnl_eltwise_relu, 0f, 0f), "post_ops_append_eltwise");
@@ -286,6 +266,15 @@ final class DnnlConvolution {
             ATTR = attr;
             ATTR_RELU = attrRelu;
             FAILURE = failure;
+        }
+
+        /** A primitive attribute whose scratchpad the caller provides (the per-thread arena). */
+        private static dnnl_primitive_attr userScratchpadAttr() {
+            PointerPointer<?> out = new PointerPointer<>(1);
+            check(dnnl_primitive_attr_create(out), "primitive_attr_create");
+            dnnl_primitive_attr attr = new dnnl_primitive_attr(out.get(0));
+            check(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), "set_scratchpad_mode");
+            return attr;
         }
     }
 
@@ -316,6 +305,17 @@ final class DnnlConvolution {
             PointerPointer<?> out = new PointerPointer<>(1);
             check(dnnl_stream_create(out, Runtime.ENGINE, dnnl_stream_default_flags), "stream_create");
             stream = new dnnl_stream(out.get(0));
+        }
+
+        /** This thread's plan for the convolution of {@code x} with {@code w}, made on first use. */
+        Plan plan(INDArray x, INDArray w, boolean bias, int kernel, int stride, int padding, boolean relu) {
+            if (x.rank() != 4 || w.rank() != 4 || w.size(1) != x.size(1) || w.size(2) != kernel || w.size(3) != kernel) {
+                throw new IllegalArgumentException("oneDNN convolution: input " + java.util.Arrays.toString(x.shape())
+                        + " and weights " + java.util.Arrays.toString(w.shape())
+                        + " do not form an NCHW convolution with kernel " + kernel);
+            }
+            Key key = new Key(x.size(0), x.size(1), x.size(2), x.size(3), w.size(0), kernel, stride, padding, bias, relu);
+            return plans.computeIfAbsent(key, Plan::new);
         }
 
         /** Grows the arena to the plan's needs and points the plan's internal memories at it. */
@@ -388,7 +388,6 @@ final class DnnlConvolution {
         final List<Step> forward = new ArrayList<>();
         final List<Step> backward = new ArrayList<>();
         final long[] slotBytes = new long[SLOTS];
-        final String implementations;
         /** Keeps the primitive descriptors (whose memory descriptors the memories were made from) reachable. */
         private final List<dnnl_primitive_desc> descriptors = new ArrayList<>();
 
@@ -427,7 +426,6 @@ final class DnnlConvolution {
                     k.bias() ? new dnnl_memory[] {xF, wF, bias.memory, yOut} : new dnnl_memory[] {xF, wF, yOut}));
             output(forward, yOut, yF, y.memory, yUser);
             if (k.relu()) {
-                implementations = "forward (inference, ReLU post-op) " + implementation(fwd);
                 dx = null;
                 dw = null;
                 dy = null;
@@ -443,9 +441,6 @@ final class DnnlConvolution {
             check(dnnl_convolution_backward_weights_desc_init(weightsDesc, dnnl_convolution_direct, xAny, wAny, bUser, yAny,
                     strides, pad, pad), "convolution_backward_weights_desc_init");
             dnnl_primitive_desc weights = primitiveDesc(weightsDesc, fwd, Runtime.ATTR);
-            implementations = "forward " + implementation(fwd) + ", backward-data " + implementation(data)
-                    + ", backward-weights " + implementation(weights);
-
             dx = new User(memory(xUser));
             dw = new User(memory(wUser));
             dy = new User(memory(yUser));
@@ -553,9 +548,4 @@ final class DnnlConvolution {
         return dnnl_memory_desc_equal(a, b) == 1;
     }
 
-    private static String implementation(dnnl_primitive_desc pd) {
-        PointerPointer<?> out = new PointerPointer<>(1);
-        check(dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, out), "primitive_desc_query");
-        return out.getString(0);
-    }
 }

@@ -51,19 +51,20 @@ public class FusedConvBnRelu extends BaseLayer<FusedConvBnReluLayer> implements 
         return p.reshape(p.length());
     }
 
-    private void checkInput(INDArray x) {
-        if (x.rank() != 4 || x.size(1) != layerConf().getNIn()) {
-            throw new IllegalArgumentException("fused conv-BN-ReLU " + layerId() + " expects [N, " + layerConf().getNIn()
+    /** The convolution's output shape, [N, out, H', W'], for an input {@code x} (checked). */
+    private long[] outputShape(INDArray x) {
+        FusedConvBnReluLayer c = layerConf();
+        if (x.rank() != 4 || x.size(1) != c.getNIn()) {
+            throw new IllegalArgumentException("fused conv-BN-ReLU " + layerId() + " expects [N, " + c.getNIn()
                     + ", H, W] input, got " + java.util.Arrays.toString(x.shape()));
         }
+        return new long[] {x.size(0), c.getNOut(), NativeOps.outSize(x.size(2), c.getKernel(), c.getStride(), c.getPadding()),
+            NativeOps.outSize(x.size(3), c.getKernel(), c.getStride(), c.getPadding())};
     }
 
     private INDArray convolve(INDArray x, ArrayType type, LayerWorkspaceMgr workspaceMgr) {
         FusedConvBnReluLayer c = layerConf();
-        checkInput(x);
-        INDArray z = workspaceMgr.createUninitialized(type, dataType, x.size(0), c.getNOut(),
-                NativeOps.outSize(x.size(2), c.getKernel(), c.getStride(), c.getPadding()),
-                NativeOps.outSize(x.size(3), c.getKernel(), c.getStride(), c.getPadding()));
+        INDArray z = workspaceMgr.createUninitialized(type, dataType, outputShape(x));
         NativeOps.conv2d(x, getParam(FusedConvBnReluParams.WEIGHT), null, c.getKernel(), c.getStride(), c.getPadding(), z);
         return z;
     }
@@ -76,7 +77,7 @@ public class FusedConvBnRelu extends BaseLayer<FusedConvBnReluLayer> implements 
      */
     private INDArray inferFolded(INDArray x, LayerWorkspaceMgr workspaceMgr) {
         FusedConvBnReluLayer c = layerConf();
-        checkInput(x);
+        long[] shape = outputShape(x);
         int nOut = (int) c.getNOut();
         double[] gamma = vector(FusedConvBnReluParams.GAMMA).toDoubleVector();
         double[] beta = vector(FusedConvBnReluParams.BETA).toDoubleVector();
@@ -95,9 +96,7 @@ public class FusedConvBnRelu extends BaseLayer<FusedConvBnReluLayer> implements 
         folded.reshape(nOut, folded.length() / nOut).muliColumnVector(Nd4j.createFromArray(scale).reshape(nOut, 1));
         INDArray bias = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, nOut);
         bias.assign(Nd4j.createFromArray(shift));
-        INDArray y = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.size(0), nOut,
-                NativeOps.outSize(x.size(2), c.getKernel(), c.getStride(), c.getPadding()),
-                NativeOps.outSize(x.size(3), c.getKernel(), c.getStride(), c.getPadding()));
+        INDArray y = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, shape);
         DnnlConvolution.forwardRelu(x, folded, bias, c.getKernel(), c.getStride(), c.getPadding(), y);
         return y;
     }
@@ -138,18 +137,8 @@ public class FusedConvBnRelu extends BaseLayer<FusedConvBnReluLayer> implements 
         INDArray dMean = gradientViews.get(FusedConvBnReluParams.MEAN);
         INDArray dVar = gradientViews.get(FusedConvBnReluParams.VAR);
         INDArray dz = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, preNorm.shape());
-        INDArray gamma = vector(FusedConvBnReluParams.GAMMA);
-        if (BatchNormKernels.supports(preNorm) && BatchNormKernels.supports(dOut)) {
-            BatchNormKernels.backward(preNorm, dOut, output, moments.mean(), moments.var(), gamma,
-                    layerConf().getEps(), dz, dGamma, dBeta);
-        } else {
-            INDArray dy = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, output.shape());
-            NativeOps.reluBackprop(output, dOut, dy);
-            // dMean and dVar double as the op's scratch outputs for dL/dmean and dL/dvar, then get overwritten.
-            NativeOps.batchNormBackprop(preNorm, moments.mean(), moments.var(), gamma,
-                    vector(FusedConvBnReluParams.BETA), dy, layerConf().getEps(), dz, dMean.reshape(dMean.length()),
-                    dVar.reshape(dVar.length()), dGamma.reshape(dGamma.length()), dBeta.reshape(dBeta.length()));
-        }
+        moments.backward(preNorm, dOut, output, vector(FusedConvBnReluParams.GAMMA), vector(FusedConvBnReluParams.BETA),
+                layerConf().getEps(), dz, dGamma, dBeta, dMean, dVar, workspaceMgr);
         RunningStats.pseudoGradient(vector(FusedConvBnReluParams.MEAN), moments.mean(), layerConf().getDecay(), dMean);
         RunningStats.pseudoGradient(vector(FusedConvBnReluParams.VAR), moments.var(), layerConf().getDecay(), dVar);
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape());

@@ -90,23 +90,9 @@ public class NativeBatchNorm extends org.deeplearning4j.nn.layers.normalization.
         INDArray dMean = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_MEAN);
         INDArray dVar = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_VAR);
         INDArray dOut = NativeArrays.contiguous(epsilon.castTo(dataType));
-        INDArray reluOutput = fusedRelu() ? reluOutput() : null;
-        INDArray gamma = vector(BatchNormalizationParamInitializer.GAMMA);
-        if (BatchNormKernels.supports(x) && BatchNormKernels.supports(dOut)) {
-            BatchNormKernels.backward(x, dOut, reluOutput, moments.mean(), moments.var(), gamma,
-                    layerConf().getEps(), dx, dGamma, dBeta);
-        } else {
-            if (reluOutput != null) {
-                INDArray masked = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, dOut.shape());
-                NativeOps.reluBackprop(reluOutput, dOut, masked);
-                dOut = masked;
-            }
-            // dMean and dVar double as the op's scratch outputs for dL/dmean and dL/dvar, then get overwritten.
-            NativeOps.batchNormBackprop(x, moments.mean(), moments.var(), gamma,
-                    vector(BatchNormalizationParamInitializer.BETA), dOut, layerConf().getEps(), dx,
-                    dMean.reshape(dMean.length()), dVar.reshape(dVar.length()),
-                    dGamma.reshape(dGamma.length()), dBeta.reshape(dBeta.length()));
-        }
+        moments.backward(x, dOut, fusedRelu() ? reluOutput() : null, vector(BatchNormalizationParamInitializer.GAMMA),
+                vector(BatchNormalizationParamInitializer.BETA), layerConf().getEps(), dx, dGamma, dBeta, dMean, dVar,
+                workspaceMgr);
         RunningStats.pseudoGradient(vector(BatchNormalizationParamInitializer.GLOBAL_MEAN), moments.mean(),
                 layerConf().getDecay(), dMean);
         RunningStats.pseudoGradient(vector(BatchNormalizationParamInitializer.GLOBAL_VAR), moments.var(),

@@ -17,16 +17,6 @@ import org.swa4j.models.layers.StockLayerFactory;
  */
 public final class NativeLayerFactory implements LayerFactory {
 
-    /**
-     * What computes these layers' float convolutions in this JVM, for provenance and benchmark output:
-     * oneDNN called directly ({@code "oneDNN 2.5.2 (direct)"}) on ND4J's CPU backend, else libnd4j's
-     * {@code conv2d} ops, with the reason.
-     */
-    public static String convolutionEngine() {
-        return DnnlConvolution.engine();
-    }
-
-
     private final StockLayerFactory stock = new StockLayerFactory();
 
     @Override

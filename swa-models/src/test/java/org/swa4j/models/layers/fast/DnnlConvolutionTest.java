@@ -138,8 +138,8 @@ class DnnlConvolutionTest {
     @Test
     void isUsedForFloatArraysOnTheCpuBackend() {
         assertTrue(DnnlConvolution.enabled(), "the oneDNN natives should load with the cpu profile");
-        assertTrue(NativeLayerFactory.convolutionEngine().matches("oneDNN \\d+\\.\\d+\\.\\d+ \\(direct\\)"),
-                NativeLayerFactory.convolutionEngine());
+        assertTrue(Convolutions.engine().matches("oneDNN \\d+\\.\\d+\\.\\d+ \\(direct\\)"),
+                Convolutions.engine());
         INDArray f = Nd4j.create(DataType.FLOAT, 2, 3, 4, 4);
         assertTrue(DnnlConvolution.supports(f, Nd4j.create(DataType.FLOAT, 5, 3, 3, 3)));
         assertTrue(!DnnlConvolution.supports(f.castTo(DataType.DOUBLE)), "double stays with libnd4j");
