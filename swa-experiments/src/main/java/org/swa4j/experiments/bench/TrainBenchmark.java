@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.swa4j.models.graph.GraphAssembler;
 import org.swa4j.models.layers.LayerFactories;
 import org.swa4j.models.layers.fast.Convolutions;
 
@@ -52,9 +53,9 @@ public final class TrainBenchmark {
         }
         Result r = measure(a);
         System.out.printf(Locale.ROOT, "model: %s  layers: %s  input: %dx%dx%d  batch: %d  threads: %d  params: %d"
-                        + "  workspaces: %s  float convolutions: %s  OMP_WAIT_POLICY: %s  GLIBC_TUNABLES: %s%n", a.model(),
-                a.layers(), a.channels(), a.height(), a.width(), a.batch(), a.threads(), r.params(),
-                a.workspaces() ? "enabled" : "none", Convolutions.engine(),
+                        + "  data format: %s  workspaces: %s  float convolutions: %s  OMP_WAIT_POLICY: %s  GLIBC_TUNABLES: %s%n",
+                a.model(), a.layers(), a.channels(), a.height(), a.width(), a.batch(), a.threads(), r.params(),
+                r.channelsLast() ? "NHWC (channels last)" : "NCHW", a.workspaces() ? "enabled" : "none", Convolutions.engine(),
                 System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"),
                 System.getenv().getOrDefault("GLIBC_TUNABLES", "(unset)"));
         System.out.printf(Locale.ROOT, "train step ms: median %.1f  min %.1f  max %.1f  (%d steps after %d warm-up)%n",
@@ -68,8 +69,9 @@ public final class TrainBenchmark {
     }
 
     /** What one benchmark run measured. */
-    public record Result(long params, double trainImagesPerSec, double inferenceImagesPerSec, double medianStepMs,
-            double minStepMs, double maxStepMs, double trainPeakRssMiB, double peakRssMiB, double[] stepMs) {
+    public record Result(long params, boolean channelsLast, double trainImagesPerSec, double inferenceImagesPerSec,
+            double medianStepMs, double minStepMs, double maxStepMs, double trainPeakRssMiB, double peakRssMiB,
+            double[] stepMs) {
     }
 
     public static Result measure(BenchArgs a) {
@@ -112,7 +114,7 @@ public final class TrainBenchmark {
         double[] sorted = stepMs.clone();
         Arrays.sort(sorted);
         double images = (double) a.batch() * a.steps();
-        return new Result(net.numParams(), images / trainSec, images / inferSec, sorted[sorted.length / 2], sorted[0],
+        return new Result(net.numParams(), GraphAssembler.runsChannelsLast(net.getConfiguration()), images / trainSec, images / inferSec, sorted[sorted.length / 2], sorted[0],
                 sorted[sorted.length - 1], trainPeak, PeakMemory.peakRssMiB(), stepMs);
     }
 }

@@ -20,6 +20,7 @@ import org.swa4j.experiments.results.Summary;
 import org.swa4j.experiments.results.SummaryRow;
 import org.swa4j.experiments.train.Networks;
 import org.swa4j.models.layers.fast.Convolutions;
+import org.swa4j.models.layers.fast.FusedLayerFactory;
 
 /**
  * Runs a preset's cells (this shard's) into a results directory: validates everything first
@@ -147,6 +148,7 @@ public final class ExperimentRunner {
         var env = Nd4j.getExecutioner().getEnvironmentInformation();
         return Nd4j.getBackend().getClass().getSimpleName() + " (BLAS " + env.getProperty("blas.vendor", "?") + ", "
                 + System.getProperty("javacpp.platform.extension", "no platform extension") + "; float convolutions: "
-                + Convolutions.engine() + ")";
+                + Convolutions.engine() + "; fused-layer graphs: "
+                + (new FusedLayerFactory().channelsLast() ? "channels last (NHWC)" : "NCHW") + ")";
     }
 }

@@ -1,5 +1,7 @@
 package org.swa4j.models.graph;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +11,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.distribution.UniformDistribution;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -25,6 +28,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.swa4j.models.BuildSettings;
 import org.swa4j.models.InputShape;
 import org.swa4j.models.layers.LayerFactory;
+import org.swa4j.models.layers.fast.FusedConvBnReluLayer;
 
 /**
  * Assembles one computation graph with readable vertex names: a thin layer over DL4J's
@@ -36,6 +40,14 @@ import org.swa4j.models.layers.LayerFactory;
  * the reference PyTorch code. Dense and output layers are initialised as PyTorch's {@code nn.Linear}
  * initialises its weights, {@code U(-1/sqrt(fanIn), 1/sqrt(fanIn))} (biases start at 0).
  * Convolutions, BatchNorms, activations and pooling come from the settings' {@link LayerFactory}.
+ *
+ * <p>Channels last: if the factory asks for it ({@link LayerFactory#channelsLast()}) and every vertex
+ * of the graph is known to handle NHWC data (convolution, BatchNorm, pooling, activation, dropout,
+ * element-wise sum, and dense layers only after global pooling), every layer fed by the graph's NCHW
+ * input gets {@link ChannelsLastInput} as its input preprocessor and DL4J runs every layer on NHWC
+ * activations. No vertex is added, so the vertices' order, and the order of the flat parameter
+ * vector, stay those of the NCHW graph. Otherwise (for example a concatenation, or a custom vertex that indexes
+ * channels) the graph stays NCHW. The parameters have the same shapes and meaning either way.
  *
  * <p>Rejects duplicate vertex names (DL4J would silently replace the first).
  */
@@ -49,6 +61,12 @@ public final class GraphAssembler {
     private final ComputationGraphConfiguration.GraphBuilder builder;
     private final LayerFactory layers;
     private final Map<String, Integer> used = new HashMap<>();
+    /** The vertices in the order added; they go to DL4J once the whole graph is known. */
+    private final List<Entry> entries = new ArrayList<>();
+
+    /** One vertex: a layer, or another graph vertex. */
+    private record Entry(String name, Layer layer, GraphVertex vertex, String[] inputs) {
+    }
 
     public GraphAssembler(BuildSettings settings, InputShape input) {
         this.layers = settings.layers();
@@ -69,14 +87,14 @@ public final class GraphAssembler {
     /** Adds {@code layer} as vertex {@code name} fed by {@code inputs}; returns {@code name}. */
     public String layer(String name, Layer layer, String... inputs) {
         claim(name);
-        builder.addLayer(name, layer, inputs);
+        entries.add(new Entry(name, layer, null, inputs.clone()));
         return name;
     }
 
     /** Adds a non-layer vertex; returns {@code name}. */
     public String vertex(String name, GraphVertex vertex, String... inputs) {
         claim(name);
-        builder.addVertex(name, vertex, inputs);
+        entries.add(new Entry(name, null, vertex, inputs.clone()));
         return name;
     }
 
@@ -130,8 +148,63 @@ public final class GraphAssembler {
                 .activation(Activation.SOFTMAX)
                 .weightInit(linearInit(nIn))
                 .build(), features);
+        boolean channelsLast = layers.channelsLast() && channelsLastSafe();
+        for (Entry e : entries) {
+            if (e.layer() != null) {
+                if (channelsLast && Arrays.asList(e.inputs()).contains(INPUT)) {
+                    builder.layer(e.name(), e.layer(), new ChannelsLastInput(), e.inputs());
+                } else {
+                    builder.addLayer(e.name(), e.layer(), e.inputs());
+                }
+            } else {
+                builder.addVertex(e.name(), e.vertex(), e.inputs());
+            }
+        }
         builder.setOutputs(OUTPUT);
         return builder.build();
+    }
+
+    /** Whether {@code conf} (built here) runs channels last: a layer fed by the input turns it NHWC. */
+    public static boolean runsChannelsLast(ComputationGraphConfiguration conf) {
+        return conf.getVertices().values().stream().anyMatch(v -> v instanceof LayerVertex l
+                && l.getPreProcessor() instanceof ChannelsLastInput);
+    }
+
+    /**
+     * Whether every vertex handles NHWC data: DL4J's convolution, BatchNorm, pooling, global pooling,
+     * activation and dropout layers (and the fast layers, their subclasses or the fused one) take
+     * their data format from the input type; an element-wise sum does not depend on it; a dense layer
+     * is safe only on non-spatial input (it would flatten NHWC in another order than NCHW).
+     */
+    private boolean channelsLastSafe() {
+        Map<String, Boolean> spatial = new HashMap<>();
+        spatial.put(INPUT, true);
+        for (Entry e : entries) {
+            boolean in = spatial.getOrDefault(e.inputs()[0], true);
+            Layer l = e.layer();
+            boolean safe;
+            boolean out = in;
+            if (l == null) {
+                // a vertex on the raw input would see NCHW data; every other vertex sees NHWC
+                safe = e.vertex() instanceof ElementWiseVertex && !Arrays.asList(e.inputs()).contains(INPUT);
+            } else if (l instanceof ConvolutionLayer || l instanceof BatchNormalization || l instanceof SubsamplingLayer
+                    || l instanceof FusedConvBnReluLayer || l instanceof ActivationLayer || l instanceof DropoutLayer) {
+                safe = true;
+            } else if (l instanceof GlobalPoolingLayer) {
+                safe = true;
+                out = false;
+            } else if (l instanceof DenseLayer || l instanceof OutputLayer) {
+                safe = !in;
+                out = false;
+            } else {
+                safe = false;
+            }
+            if (!safe) {
+                return false;
+            }
+            spatial.put(e.name(), out);
+        }
+        return true;
     }
 
     private static UniformDistribution linearInit(int fanIn) {

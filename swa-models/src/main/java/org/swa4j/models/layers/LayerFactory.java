@@ -15,7 +15,9 @@ import org.deeplearning4j.nn.conf.layers.Layer;
  *
  * <p>Contract shared by every implementation (tests check it against the stock one):
  * <ul>
- *   <li>Data format NCHW. Padding is explicit and symmetric, as in PyTorch's {@code padding=p}
+ *   <li>Models take NCHW input. Between layers the data are NCHW, or NHWC (channels last) in graphs
+ *       built for a factory whose {@link #channelsLast()} is true (see {@code GraphAssembler}); DL4J
+ *       gives each layer its data format from its input type. Padding is explicit and symmetric, as in PyTorch's {@code padding=p}
  *       (DL4J {@code ConvolutionMode.Truncate} with {@code padding(p, p)}).</li>
  *   <li>Convolutions are He-normal initialised ({@code WeightInit.RELU}), identity activation.</li>
  *   <li>BatchNorm: eps 1e-5, DL4J decay 0.9 (PyTorch momentum 0.1), gamma 1 and beta 0 initially,
@@ -29,6 +31,14 @@ public interface LayerFactory {
 
     /** Short name of the implementation, recorded with every result ("stock", "native", ...). */
     String name();
+
+    /**
+     * Whether graphs built with these layers should run channels last (NHWC) between layers, where
+     * every vertex of the graph supports it. False unless an implementation measures it faster.
+     */
+    default boolean channelsLast() {
+        return false;
+    }
 
     /** {@code kernel x kernel} convolution, {@code stride}, zero padding {@code padding} per side. */
     Layer conv(int nIn, int nOut, int kernel, int stride, int padding, boolean bias);

@@ -28,13 +28,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * channel's first value), so that a large mean does not cancel the variance. Float arrays are read
  * and written in place through {@link OffHeap}; double arrays (used by the gradient checks) through
  * NIO buffers.
+ *
+ * <p>Every method takes {@code nhwc}: channels-last arrays ([N, H, W, C]) go to
+ * {@link ChannelsLastKernels} in float; in double (gradient checks only) they are transposed to NCHW,
+ * computed by the NCHW loops here, and the results transposed back.
  */
 final class BatchNormKernels {
 
     private BatchNormKernels() {
     }
 
-    /** Whether {@code x} can use these kernels: a contiguous 'c'-order NCHW float or double array. */
+    /** Whether {@code x} can use these kernels: a contiguous 'c'-order rank-4 float or double array. */
     static boolean supports(INDArray x) {
         return x.rank() == 4 && NativeArrays.isDenseC(x)
                 && (x.dataType() == DataType.FLOAT || x.dataType() == DataType.DOUBLE);
@@ -48,7 +52,17 @@ final class BatchNormKernels {
     // moments
 
     /** Writes the per-channel mean and biased variance of x into {@code mean} and {@code var} ([C]). */
-    static void moments(INDArray x, INDArray mean, INDArray var) {
+    static void moments(INDArray x, INDArray mean, INDArray var, boolean nhwc) {
+        if (nhwc) {
+            if (x.dataType() == DataType.FLOAT) {
+                double[][] mv = ChannelsLastKernels.moments(OffHeap.address(x), x.size(0), x.size(1), x.size(2), x.size(3));
+                put(mean, mv[0]);
+                put(var, mv[1]);
+            } else {
+                moments(toNchw(x), mean, var, false);
+            }
+            return;
+        }
         int n = (int) x.size(0);
         int c = (int) x.size(1);
         int hw = (int) (x.size(2) * x.size(3));
@@ -109,10 +123,11 @@ final class BatchNormKernels {
      * they are used, as when they are read back from {@code mean} and {@code var}.
      */
     static void trainingForward(INDArray x, INDArray gamma, INDArray beta, double eps, boolean relu, INDArray out,
-            INDArray mean, INDArray var) {
-        if (x.dataType() != DataType.FLOAT) {
-            moments(x, mean, var);
-            normalize(x, mean, var, gamma, beta, eps, relu, out);
+            INDArray mean, INDArray var, boolean nhwc) {
+        if (x.dataType() != DataType.FLOAT || nhwc) {
+            // channels last: every channel is in every row, so the moments need a pass of their own
+            moments(x, mean, var, nhwc);
+            normalize(x, mean, var, gamma, beta, eps, relu, out, nhwc);
             return;
         }
         int n = (int) x.size(0);
@@ -148,7 +163,30 @@ final class BatchNormKernels {
 
     /** {@code out = gamma * (x - mean) / sqrt(var + eps) + beta}, then ReLU in place if {@code relu}. */
     static void normalize(INDArray x, INDArray mean, INDArray var, INDArray gamma, INDArray beta, double eps,
-            boolean relu, INDArray out) {
+            boolean relu, INDArray out, boolean nhwc) {
+        if (nhwc) {
+            if (x.dataType() == DataType.FLOAT) {
+                double[] m = get(mean);
+                double[] v = get(var);
+                double[] g = get(gamma);
+                double[] b = get(beta);
+                double[] scale = new double[m.length];
+                double[] offset = new double[m.length];
+                for (int ch = 0; ch < m.length; ch++) {
+                    // as normalizeChannel: the float moments, coefficients rounded to float
+                    double a = g[ch] / Math.sqrt((float) v[ch] + eps);
+                    scale[ch] = (float) a;
+                    offset[ch] = (float) (b[ch] - (float) m[ch] * a);
+                }
+                ChannelsLastKernels.affine(OffHeap.address(x), OffHeap.address(out), x.size(0), x.size(1), x.size(2),
+                        x.size(3), scale, offset, relu ? 0f : Float.NEGATIVE_INFINITY);
+            } else {
+                INDArray o = toNchw(out);
+                normalize(toNchw(x), mean, var, gamma, beta, eps, relu, o, false);
+                out.assign(o.permute(0, 2, 3, 1));
+            }
+            return;
+        }
         int n = (int) x.size(0);
         int c = (int) x.size(1);
         int hw = (int) (x.size(2) * x.size(3));
@@ -187,7 +225,18 @@ final class BatchNormKernels {
      * {@code dGamma}, {@code dBeta} ([C] views of the flat gradient).
      */
     static void backward(INDArray x, INDArray dy, INDArray reluOutput, INDArray mean, INDArray var, INDArray gamma,
-            double eps, INDArray dx, INDArray dGamma, INDArray dBeta) {
+            double eps, INDArray dx, INDArray dGamma, INDArray dBeta, boolean nhwc) {
+        if (nhwc) {
+            if (x.dataType() == DataType.FLOAT) {
+                channelsLastBackward(x, dy, reluOutput, mean, var, gamma, eps, dx, dGamma, dBeta);
+            } else {
+                INDArray d = toNchw(dx);
+                backward(toNchw(x), toNchw(dy), reluOutput == null ? null : toNchw(reluOutput), mean, var, gamma, eps, d,
+                        dGamma, dBeta, false);
+                dx.assign(d.permute(0, 2, 3, 1));
+            }
+            return;
+        }
         int n = (int) x.size(0);
         int c = (int) x.size(1);
         int hw = (int) (x.size(2) * x.size(3));
@@ -254,6 +303,50 @@ final class BatchNormKernels {
         }
         put(dGamma, dg);
         put(dBeta, db);
+    }
+
+    /** The float channels-last backward: the same formulas as the NCHW loops above. */
+    private static void channelsLastBackward(INDArray x, INDArray dy, INDArray reluOutput, INDArray mean, INDArray var,
+            INDArray gamma, double eps, INDArray dx, INDArray dGamma, INDArray dBeta) {
+        long n = x.size(0);
+        long h = x.size(1);
+        long w = x.size(2);
+        int c = (int) x.size(3);
+        double count = (double) n * h * w;
+        double[] m = get(mean);
+        double[] v = get(var);
+        double[] g = get(gamma);
+        double[] mu = new double[c];
+        for (int ch = 0; ch < c; ch++) {
+            mu[ch] = (float) m[ch];
+        }
+        long xa = OffHeap.address(x);
+        long ga = OffHeap.address(dy);
+        long ya = reluOutput == null ? 0 : OffHeap.address(reluOutput);
+        double[] sums = ChannelsLastKernels.gradientSums(xa, ga, ya, n, h, w, c, mu);
+        double[] scaleG = new double[c];
+        double[] scaleX = new double[c];
+        double[] offset = new double[c];
+        double[] dg = new double[c];
+        double[] db = new double[c];
+        for (int ch = 0; ch < c; ch++) {
+            double invstd = 1 / Math.sqrt(v[ch] + eps);
+            double a = g[ch] * invstd;
+            float sx = (float) (-a * invstd * invstd * sums[c + ch] / count);
+            scaleG[ch] = (float) a;
+            scaleX[ch] = sx;
+            offset[ch] = (float) (-a * sums[ch] / count - sx * (float) mu[ch]);
+            db[ch] = sums[ch];
+            dg[ch] = sums[c + ch] * invstd;
+        }
+        ChannelsLastKernels.inputGradient(xa, ga, ya, OffHeap.address(dx), n, h, w, c, scaleG, scaleX, offset);
+        put(dGamma, dg);
+        put(dBeta, db);
+    }
+
+    /** A C-order NCHW copy of an NHWC array (for the double-precision path). */
+    private static INDArray toNchw(INDArray nhwc) {
+        return nhwc.permute(0, 3, 1, 2).dup('c');
     }
 
     // ---------------------------------------------------------------------------------------------

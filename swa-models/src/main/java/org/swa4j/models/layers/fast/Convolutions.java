@@ -18,7 +18,7 @@ public final class Convolutions {
 
     /** {@code out = conv2d(x, w) + b}; {@code b} ({@code [out]}) may be null. */
     public static void forward(INDArray x, INDArray w, INDArray b, int kernel, int stride, int padding, INDArray out) {
-        NativeOps.conv2d(x, w, b, kernel, stride, padding, out);
+        NativeOps.conv2d(x, w, b, kernel, stride, padding, false, out);
     }
 
     /**
@@ -27,7 +27,7 @@ public final class Convolutions {
      */
     public static void backward(INDArray x, INDArray w, INDArray dOut, int kernel, int stride, int padding, INDArray dx,
             INDArray dw, INDArray db) {
-        NativeOps.conv2dBackprop(x, w, dOut, kernel, stride, padding, dx, dw, db);
+        NativeOps.conv2dBackprop(x, w, dOut, kernel, stride, padding, false, dx, dw, db);
     }
 
     /** {@code (in + 2 padding - kernel) / stride + 1}, the output size along one axis. */

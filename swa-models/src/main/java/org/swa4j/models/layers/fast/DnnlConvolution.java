@@ -30,6 +30,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_get_size;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_desc_init_by_tag;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_memory_set_data_handle;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nhwc;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_oihw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_primitive_attr_create;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_post_ops_append_eltwise;
@@ -93,9 +94,12 @@ import org.slf4j.LoggerFactory;
  * the thread. At [128,16,32,32] forward + backward took 7.5 ms against 13.1 ms for the libnd4j ops
  * ({@code ConvolutionBenchmark}, docs/fast-layers.md).
  *
- * <p>Inputs, outputs and gradients stay NCHW / OIHW in ND4J memory; only the copies inside a call are
- * blocked. Nothing is carried from forward to backward: the backward reorders its inputs again, so a
- * plan holds no state about earlier calls, only scratch space.
+ * <p>Activations and their gradients are NCHW or, in graphs that run channels last, NHWC; weights
+ * are OIHW. For NCHW the plan reorders to and from oneDNN's blocked layout inside each call; NHWC
+ * goes to oneDNN's channels-last kernels as it is, with no reorders of activations, which made
+ * forward + backward 25-35% faster (docs/fast-layers.md). Nothing is carried from forward to
+ * backward: the backward reorders its inputs again, so a plan holds no state about earlier calls,
+ * only scratch space.
  *
  * <p>Used only for float arrays on ND4J's CPU backend. oneDNN has no double convolution, so double
  * precision (the gradient checks) keeps libnd4j's ops, as do the CUDA backend and runs with
@@ -148,19 +152,25 @@ final class DnnlConvolution {
         return enabled();
     }
 
-    /** {@code out = conv2d(x, w) + b} with square kernel, stride and symmetric zero padding; {@code b} may be null. */
-    static void forward(INDArray x, INDArray w, INDArray b, int kernel, int stride, int padding, INDArray out) {
+    /**
+     * {@code out = conv2d(x, w) + b} with square kernel, stride and symmetric zero padding; {@code b} may be null.
+     * With {@code nhwc} the activations {@code x} and {@code out} are [N, H, W, C] (channels last), else
+     * [N, C, H, W]; the weights are [out, in, kH, kW] either way.
+     */
+    static void forward(INDArray x, INDArray w, INDArray b, int kernel, int stride, int padding, boolean nhwc,
+            INDArray out) {
         State state = STATE.get();
-        forward(state, state.plan(x, w, b != null, kernel, stride, padding, false), x, w, b, out);
+        forward(state, state.plan(x, w, b != null, kernel, stride, padding, nhwc, false), x, w, b, out);
     }
 
     /**
      * Inference only: {@code out = max(conv2d(x, w) + b, 0)}, the ReLU applied by oneDNN as the
      * convolution writes its output (a post-op), so it costs no pass of its own. No backward.
      */
-    static void forwardRelu(INDArray x, INDArray w, INDArray b, int kernel, int stride, int padding, INDArray out) {
+    static void forwardRelu(INDArray x, INDArray w, INDArray b, int kernel, int stride, int padding, boolean nhwc,
+            INDArray out) {
         State state = STATE.get();
-        forward(state, state.plan(x, w, true, kernel, stride, padding, true), x, w, b, out);
+        forward(state, state.plan(x, w, true, kernel, stride, padding, nhwc, true), x, w, b, out);
     }
 
     private static void forward(State state, Plan plan, INDArray x, INDArray w, INDArray b, INDArray out) {
@@ -168,7 +178,7 @@ final class DnnlConvolution {
         if (b != null) {
             requireShape("bias", b, k.o());
         }
-        requireShape("output", out, k.n(), k.o(), k.outH(), k.outW());
+        requireShape("output", out, k.outputShape());
         state.bind(plan);
         plan.x.bind(x);
         plan.w.bind(w);
@@ -183,12 +193,12 @@ final class DnnlConvolution {
      * Writes dL/dx, dL/dW and (if {@code db} is not null) dL/db of {@code conv2d(x, w) + b} for the
      * upstream gradient {@code dOut}.
      */
-    static void backward(INDArray x, INDArray w, INDArray dOut, int kernel, int stride, int padding, INDArray dx,
-            INDArray dw, INDArray db) {
+    static void backward(INDArray x, INDArray w, INDArray dOut, int kernel, int stride, int padding, boolean nhwc,
+            INDArray dx, INDArray dw, INDArray db) {
         State state = STATE.get();
-        Plan plan = state.plan(x, w, db != null, kernel, stride, padding, false);
+        Plan plan = state.plan(x, w, db != null, kernel, stride, padding, nhwc, false);
         Key k = plan.key;
-        requireShape("upstream gradient", dOut, k.n(), k.o(), k.outH(), k.outW());
+        requireShape("upstream gradient", dOut, k.outputShape());
         requireShape("input gradient", dx, x.shape());
         requireShape("weight gradient", dw, w.shape());
         if (db != null) {
@@ -214,9 +224,17 @@ final class DnnlConvolution {
         }
     }
 
-    /** {@code relu}: an inference-only plan whose forward ends in a ReLU post-op (no backward). */
+    /**
+     * {@code nhwc}: activations channels last; {@code relu}: an inference-only plan whose forward ends
+     * in a ReLU post-op (no backward).
+     */
     private record Key(long n, long c, long h, long w, long o, int kernel, int stride, int padding, boolean bias,
-            boolean relu) {
+            boolean nhwc, boolean relu) {
+        /** The output's array shape: [N, O, H', W'], or [N, H', W', O] channels last. */
+        long[] outputShape() {
+            return nhwc ? new long[] {n, outH(), outW(), o} : new long[] {n, o, outH(), outW()};
+        }
+
         long outH() {
             return NativeOps.outSize(h, kernel, stride, padding);
         }
@@ -229,7 +247,7 @@ final class DnnlConvolution {
     // ---------------------------------------------------------------------------------------------
     // process-wide: the engine and the primitive attribute
 
-    private static final class Runtime {
+    static final class Runtime {
         static final dnnl_engine ENGINE;
         static final dnnl_primitive_attr ATTR;
         /** {@link #ATTR} plus a ReLU post-op. */
@@ -282,7 +300,7 @@ final class DnnlConvolution {
     private static final String[] STATUS = {"success", "out_of_memory", "invalid_arguments", "unimplemented",
         "iterator_ends", "runtime_error", "not_required"};
 
-    private static void check(int status, String call) {
+    static void check(int status, String call) {
         if (status != dnnl_success) {
             String name = status >= 0 && status < STATUS.length ? STATUS[status] : "unknown";
             throw new IllegalStateException("oneDNN dnnl_" + call + " failed with status " + status + " (" + name + ")");
@@ -292,9 +310,9 @@ final class DnnlConvolution {
     // ---------------------------------------------------------------------------------------------
     // per thread: a stream, the plans, the arena
 
-    private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
+    static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
 
-    private static final class State {
+    static final class State {
         final dnnl_stream stream;
         final Map<Key, Plan> plans = new HashMap<>();
         final BytePointer[] slots = new BytePointer[SLOTS];
@@ -308,13 +326,18 @@ final class DnnlConvolution {
         }
 
         /** This thread's plan for the convolution of {@code x} with {@code w}, made on first use. */
-        Plan plan(INDArray x, INDArray w, boolean bias, int kernel, int stride, int padding, boolean relu) {
-            if (x.rank() != 4 || w.rank() != 4 || w.size(1) != x.size(1) || w.size(2) != kernel || w.size(3) != kernel) {
+        Plan plan(INDArray x, INDArray w, boolean bias, int kernel, int stride, int padding, boolean nhwc,
+                boolean relu) {
+            int channelAxis = nhwc ? 3 : 1;
+            if (x.rank() != 4 || w.rank() != 4 || w.size(1) != x.size(channelAxis) || w.size(2) != kernel
+                    || w.size(3) != kernel) {
                 throw new IllegalArgumentException("oneDNN convolution: input " + java.util.Arrays.toString(x.shape())
-                        + " and weights " + java.util.Arrays.toString(w.shape())
-                        + " do not form an NCHW convolution with kernel " + kernel);
+                        + " and weights " + java.util.Arrays.toString(w.shape()) + " do not form an "
+                        + (nhwc ? "NHWC" : "NCHW") + " convolution with kernel " + kernel);
             }
-            Key key = new Key(x.size(0), x.size(1), x.size(2), x.size(3), w.size(0), kernel, stride, padding, bias, relu);
+            int hAxis = nhwc ? 1 : 2;
+            Key key = new Key(x.size(0), x.size(channelAxis), x.size(hAxis), x.size(hAxis + 1), w.size(0), kernel, stride,
+                    padding, bias, nhwc, relu);
             return plans.computeIfAbsent(key, Plan::new);
         }
 
@@ -343,7 +366,7 @@ final class DnnlConvolution {
     }
 
     /** A JavaCPP pointer whose address is set from a raw native address. */
-    private static final class Address extends Pointer {
+    static final class Address extends Pointer {
         Address at(long a) {
             address = a;
             return this;
@@ -351,7 +374,7 @@ final class DnnlConvolution {
     }
 
     /** A memory object in the caller's layout, pointed at the caller's ND4J array on every call. */
-    private static final class User {
+    static final class User {
         final dnnl_memory memory;
         final Address address = new Address();
 
@@ -398,13 +421,18 @@ final class DnnlConvolution {
             long[] yDims = {k.n(), k.o(), k.outH(), k.outW()};
             long[] strides = {k.stride(), k.stride()};
             long[] pad = {k.padding(), k.padding()};
-            dnnl_memory_desc_t xUser = desc(xDims, dnnl_nchw);
+            // oneDNN's dims are logical (N, C, H, W) whatever the memory order; the tag gives the order
+            int userTag = k.nhwc() ? dnnl_nhwc : dnnl_nchw;
+            dnnl_memory_desc_t xUser = desc(xDims, userTag);
             dnnl_memory_desc_t wUser = desc(wDims, dnnl_oihw);
-            dnnl_memory_desc_t yUser = desc(yDims, dnnl_nchw);
+            dnnl_memory_desc_t yUser = desc(yDims, userTag);
             dnnl_memory_desc_t bUser = k.bias() ? desc(new long[] {k.o()}, dnnl_x) : null;
-            dnnl_memory_desc_t xAny = desc(xDims, dnnl_format_tag_any);
+            // NCHW: oneDNN picks its blocked layout and the plan reorders to and from it. NHWC: the
+            // primitives take channels-last memory as it is (oneDNN's nxc kernels), no reorders.
+            int activationTag = k.nhwc() ? dnnl_nhwc : dnnl_format_tag_any;
+            dnnl_memory_desc_t xAny = desc(xDims, activationTag);
             dnnl_memory_desc_t wAny = desc(wDims, dnnl_format_tag_any);
-            dnnl_memory_desc_t yAny = desc(yDims, dnnl_format_tag_any);
+            dnnl_memory_desc_t yAny = desc(yDims, activationTag);
 
             dnnl_convolution_desc_t fwdDesc = new dnnl_convolution_desc_t();
             check(dnnl_convolution_forward_desc_init(fwdDesc, k.relu() ? dnnl_forward_inference : dnnl_forward_training,
@@ -532,19 +560,19 @@ final class DnnlConvolution {
         }
     }
 
-    private static dnnl_memory_desc_t desc(long[] dims, int tag) {
+    static dnnl_memory_desc_t desc(long[] dims, int tag) {
         dnnl_memory_desc_t d = new dnnl_memory_desc_t();
         check(dnnl_memory_desc_init_by_tag(d, dims.length, dims, dnnl_f32, tag), "memory_desc_init_by_tag");
         return d;
     }
 
-    private static dnnl_memory memory(dnnl_memory_desc_t desc) {
+    static dnnl_memory memory(dnnl_memory_desc_t desc) {
         PointerPointer<?> out = new PointerPointer<>(1);
         check(dnnl_memory_create(out, desc, Runtime.ENGINE, null), "memory_create");
         return new dnnl_memory(out.get(0));
     }
 
-    private static boolean same(dnnl_memory_desc_t a, dnnl_memory_desc_t b) {
+    static boolean same(dnnl_memory_desc_t a, dnnl_memory_desc_t b) {
         return dnnl_memory_desc_equal(a, b) == 1;
     }
 

@@ -1,5 +1,6 @@
 package org.swa4j.models.layers.fast;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -46,26 +47,31 @@ public class FusedConvBnRelu extends BaseLayer<FusedConvBnReluLayer> implements 
         return !(FusedConvBnReluParams.MEAN.equals(paramName) || FusedConvBnReluParams.VAR.equals(paramName));
     }
 
+    private boolean nhwc() {
+        return layerConf().getDataFormat() == CNN2DFormat.NHWC;
+    }
+
     private INDArray vector(String key) {
         INDArray p = getParam(key);
         return p.reshape(p.length());
     }
 
-    /** The convolution's output shape, [N, out, H', W'], for an input {@code x} (checked). */
+    /** The convolution's output shape, [N, out, H', W'] or [N, H', W', out], for an input {@code x} (checked). */
     private long[] outputShape(INDArray x) {
         FusedConvBnReluLayer c = layerConf();
-        if (x.rank() != 4 || x.size(1) != c.getNIn()) {
-            throw new IllegalArgumentException("fused conv-BN-ReLU " + layerId() + " expects [N, " + c.getNIn()
-                    + ", H, W] input, got " + java.util.Arrays.toString(x.shape()));
+        if (x.rank() != 4 || x.size(nhwc() ? 3 : 1) != c.getNIn()) {
+            throw new IllegalArgumentException("fused conv-BN-ReLU " + layerId() + " expects "
+                    + (nhwc() ? "[N, H, W, " + c.getNIn() + "]" : "[N, " + c.getNIn() + ", H, W]")
+                    + " input, got " + java.util.Arrays.toString(x.shape()));
         }
-        return new long[] {x.size(0), c.getNOut(), NativeOps.outSize(x.size(2), c.getKernel(), c.getStride(), c.getPadding()),
-            NativeOps.outSize(x.size(3), c.getKernel(), c.getStride(), c.getPadding())};
+        return NativeOps.outputShape(x, c.getNOut(), c.getKernel(), c.getStride(), c.getPadding(), nhwc());
     }
 
     private INDArray convolve(INDArray x, ArrayType type, LayerWorkspaceMgr workspaceMgr) {
         FusedConvBnReluLayer c = layerConf();
         INDArray z = workspaceMgr.createUninitialized(type, dataType, outputShape(x));
-        NativeOps.conv2d(x, getParam(FusedConvBnReluParams.WEIGHT), null, c.getKernel(), c.getStride(), c.getPadding(), z);
+        NativeOps.conv2d(x, getParam(FusedConvBnReluParams.WEIGHT), null, c.getKernel(), c.getStride(), c.getPadding(),
+                nhwc(), z);
         return z;
     }
 
@@ -97,7 +103,7 @@ public class FusedConvBnRelu extends BaseLayer<FusedConvBnReluLayer> implements 
         INDArray bias = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, nOut);
         bias.assign(Nd4j.createFromArray(shift));
         INDArray y = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, shape);
-        DnnlConvolution.forwardRelu(x, folded, bias, c.getKernel(), c.getStride(), c.getPadding(), y);
+        DnnlConvolution.forwardRelu(x, folded, bias, c.getKernel(), c.getStride(), c.getPadding(), nhwc(), y);
         return y;
     }
 
@@ -114,12 +120,12 @@ public class FusedConvBnRelu extends BaseLayer<FusedConvBnReluLayer> implements 
         INDArray gamma = vector(FusedConvBnReluParams.GAMMA);
         INDArray beta = vector(FusedConvBnReluParams.BETA);
         if (training) {
-            moments.computeAndNormalize(z, gamma, beta, layerConf().getEps(), true, y);
+            moments.computeAndNormalize(z, gamma, beta, layerConf().getEps(), true, nhwc(), y, workspaceMgr);
             preNorm = z;
             output = y;
         } else {
             BatchMoments.normalize(z, vector(FusedConvBnReluParams.MEAN), vector(FusedConvBnReluParams.VAR), gamma, beta,
-                    layerConf().getEps(), true, y);
+                    layerConf().getEps(), true, nhwc(), y);
         }
         return y;
     }
@@ -138,14 +144,14 @@ public class FusedConvBnRelu extends BaseLayer<FusedConvBnReluLayer> implements 
         INDArray dVar = gradientViews.get(FusedConvBnReluParams.VAR);
         INDArray dz = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, preNorm.shape());
         moments.backward(preNorm, dOut, output, vector(FusedConvBnReluParams.GAMMA), vector(FusedConvBnReluParams.BETA),
-                layerConf().getEps(), dz, dGamma, dBeta, dMean, dVar, workspaceMgr);
+                layerConf().getEps(), nhwc(), dz, dGamma, dBeta, dMean, dVar, workspaceMgr);
         RunningStats.pseudoGradient(vector(FusedConvBnReluParams.MEAN), moments.mean(), layerConf().getDecay(), dMean);
         RunningStats.pseudoGradient(vector(FusedConvBnReluParams.VAR), moments.var(), layerConf().getDecay(), dVar);
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape());
         INDArray dW = gradientViews.get(FusedConvBnReluParams.WEIGHT);
         FusedConvBnReluLayer c = layerConf();
         NativeOps.conv2dBackprop(x, getParam(FusedConvBnReluParams.WEIGHT), dz, c.getKernel(), c.getStride(),
-                c.getPadding(), dx, dW, null);
+                c.getPadding(), nhwc(), dx, dW, null);
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor(FusedConvBnReluParams.WEIGHT, dW, 'c');
         gradient.setGradientFor(FusedConvBnReluParams.GAMMA, dGamma);

@@ -1,5 +1,6 @@
 package org.swa4j.models.layers.fast;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,8 @@ public class FusedConvBnReluLayer extends FeedForwardLayer {
     private int padding;
     private double eps;
     private double decay;
+    /** Set by DL4J from the input type ({@link #setNIn}), as for the stock convolution. */
+    private CNN2DFormat dataFormat = CNN2DFormat.NCHW;
 
     /** For Jackson (deserialisation of saved networks). */
     public FusedConvBnReluLayer() {
@@ -101,6 +104,14 @@ public class FusedConvBnReluLayer extends FeedForwardLayer {
         this.eps = eps;
     }
 
+    public CNN2DFormat getDataFormat() {
+        return dataFormat;
+    }
+
+    public void setDataFormat(CNN2DFormat dataFormat) {
+        this.dataFormat = dataFormat;
+    }
+
     public double getDecay() {
         return decay;
     }
@@ -133,14 +144,18 @@ public class FusedConvBnReluLayer extends FeedForwardLayer {
             throw new IllegalArgumentException("FusedConvBnReluLayer needs convolutional input, got " + inputType);
         }
         return InputType.convolutional(NativeOps.outSize(c.getHeight(), kernel, stride, padding),
-                NativeOps.outSize(c.getWidth(), kernel, stride, padding), nOut);
+                NativeOps.outSize(c.getWidth(), kernel, stride, padding), nOut, c.getFormat());
     }
 
     @Override
     public void setNIn(InputType inputType, boolean override) {
-        if (nIn <= 0 || override) {
-            nIn = ((InputType.InputTypeConvolutional) inputType).getChannels();
+        if (!(inputType instanceof InputType.InputTypeConvolutional c)) {
+            throw new IllegalArgumentException("FusedConvBnReluLayer needs convolutional input, got " + inputType);
         }
+        if (nIn <= 0 || override) {
+            nIn = c.getChannels();
+        }
+        dataFormat = c.getFormat();
     }
 
     @Override

@@ -25,6 +25,18 @@ public final class FusedLayerFactory implements LayerFactory {
         return "fused";
     }
 
+    /** System property: {@code false} keeps graphs built with this factory NCHW (for comparisons). */
+    public static final String CHANNELS_LAST_PROPERTY = "swa4j.channelsLast";
+
+    /**
+     * Channels last unless {@code -Dswa4j.channelsLast=false}: oneDNN's convolutions then need no
+     * reorders (docs/fast-layers.md has the figures).
+     */
+    @Override
+    public boolean channelsLast() {
+        return !"false".equalsIgnoreCase(System.getProperty(CHANNELS_LAST_PROPERTY));
+    }
+
     @Override
     public Layer conv(int nIn, int nOut, int kernel, int stride, int padding, boolean bias) {
         return separate.conv(nIn, nOut, kernel, stride, padding, bias);

@@ -1,5 +1,6 @@
 package org.swa4j.models.layers.fast;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -13,7 +14,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 import org.swa4j.core.FusedBatchNorm;
 
 /**
- * Runtime of {@link NativeBatchNormalization} for rank-4 NCHW input (rank-2 input falls back to
+ * Runtime of {@link NativeBatchNormalization} for rank-4 NCHW or NHWC input (rank-2 input falls back to
  * the stock implementation). Training mode normalises with the batch mean and biased batch
  * variance over (N, H, W); inference with the running {@code mean}/{@code var}. It reports the
  * moments of its last training-mode pass ({@link FusedBatchNorm}), so that BatchNorm recalibration
@@ -33,7 +34,7 @@ public class NativeBatchNorm extends org.deeplearning4j.nn.layers.normalization.
         assertInputSet(false);
         if (input.rank() != 4) {
             if (training) {
-                moments.compute(input);
+                moments.compute(input, false);
             }
             INDArray out = super.activate(training, workspaceMgr);
             return fusedRelu() ? Transforms.relu(out, false) : out;
@@ -43,10 +44,11 @@ public class NativeBatchNorm extends org.deeplearning4j.nn.layers.normalization.
         INDArray gamma = vector(BatchNormalizationParamInitializer.GAMMA);
         INDArray beta = vector(BatchNormalizationParamInitializer.BETA);
         if (training) {
-            moments.computeAndNormalize(x, gamma, beta, layerConf().getEps(), fusedRelu(), out);
+            moments.computeAndNormalize(x, gamma, beta, layerConf().getEps(), fusedRelu(), nhwc(), out, workspaceMgr);
         } else {
             BatchMoments.normalize(x, vector(BatchNormalizationParamInitializer.GLOBAL_MEAN),
-                    vector(BatchNormalizationParamInitializer.GLOBAL_VAR), gamma, beta, layerConf().getEps(), fusedRelu(), out);
+                    vector(BatchNormalizationParamInitializer.GLOBAL_VAR), gamma, beta, layerConf().getEps(), fusedRelu(),
+                    nhwc(), out);
         }
         return out;
     }
@@ -66,6 +68,10 @@ public class NativeBatchNorm extends org.deeplearning4j.nn.layers.normalization.
         return moments.last("native BatchNorm " + layerId());
     }
 
+    private boolean nhwc() {
+        return layerConf().getCnn2DFormat() == CNN2DFormat.NHWC;
+    }
+
     private INDArray vector(String key) {
         INDArray p = getParam(key);
         return p.reshape(p.length());
@@ -83,7 +89,7 @@ public class NativeBatchNorm extends org.deeplearning4j.nn.layers.normalization.
             return super.backpropGradient(dOut, workspaceMgr);
         }
         INDArray x = NativeArrays.contiguous(input.castTo(dataType));
-        moments.computeIfStale(x);
+        moments.computeIfStale(x, nhwc());
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape());
         INDArray dGamma = gradientViews.get(BatchNormalizationParamInitializer.GAMMA);
         INDArray dBeta = gradientViews.get(BatchNormalizationParamInitializer.BETA);
@@ -91,7 +97,7 @@ public class NativeBatchNorm extends org.deeplearning4j.nn.layers.normalization.
         INDArray dVar = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_VAR);
         INDArray dOut = NativeArrays.contiguous(epsilon.castTo(dataType));
         moments.backward(x, dOut, fusedRelu() ? reluOutput() : null, vector(BatchNormalizationParamInitializer.GAMMA),
-                vector(BatchNormalizationParamInitializer.BETA), layerConf().getEps(), dx, dGamma, dBeta, dMean, dVar,
+                vector(BatchNormalizationParamInitializer.BETA), layerConf().getEps(), nhwc(), dx, dGamma, dBeta, dMean, dVar,
                 workspaceMgr);
         RunningStats.pseudoGradient(vector(BatchNormalizationParamInitializer.GLOBAL_MEAN), moments.mean(),
                 layerConf().getDecay(), dMean);

@@ -18,7 +18,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * by DL4J's no-op updater as in the stock layer) and outputs equal the stock
  * {@link BatchNormalization} it is copied from.
  *
- * <p>Rejects log10-std storage ({@code useLogStd}), locked gamma/beta and NHWC data.
+ * <p>Rejects log10-std storage ({@code useLogStd}) and locked gamma/beta. NCHW or NHWC: DL4J sets the
+ * data format from the input type.
  */
 public class NativeBatchNormalization extends BatchNormalization {
 
@@ -34,9 +35,6 @@ public class NativeBatchNormalization extends BatchNormalization {
         }
         if (layer.isLockGammaBeta()) {
             throw new IllegalArgumentException("native BatchNorm needs trainable gamma/beta: lockGammaBeta must be false");
-        }
-        if (layer.getCnn2DFormat() != CNN2DFormat.NCHW) {
-            throw new IllegalArgumentException("native BatchNorm needs NCHW, got " + layer.getCnn2DFormat());
         }
         return layer;
     }

@@ -1,5 +1,6 @@
 package org.swa4j.models.layers.fast;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -18,6 +19,10 @@ public class NativeConvolution extends org.deeplearning4j.nn.layers.convolution.
 
     public NativeConvolution(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
+    }
+
+    private boolean nhwc() {
+        return layerConf().getCnn2dDataFormat() == CNN2DFormat.NHWC;
     }
 
     private int kernel() {
@@ -43,15 +48,15 @@ public class NativeConvolution extends org.deeplearning4j.nn.layers.convolution.
         assertInputSet(false);
         applyDropOutIfNecessary(training, workspaceMgr);
         INDArray x = NativeArrays.contiguous(input.castTo(dataType));
-        if (x.rank() != 4 || x.size(1) != layerConf().getNIn()) {
-            throw new IllegalArgumentException("native convolution " + layerId() + " expects [N, " + layerConf().getNIn()
-                    + ", H, W] input, got " + java.util.Arrays.toString(x.shape()));
+        if (x.rank() != 4 || x.size(nhwc() ? 3 : 1) != layerConf().getNIn()) {
+            throw new IllegalArgumentException("native convolution " + layerId() + " expects "
+                    + (nhwc() ? "[N, H, W, " + layerConf().getNIn() + "]" : "[N, " + layerConf().getNIn() + ", H, W]")
+                    + " input, got " + java.util.Arrays.toString(x.shape()));
         }
         INDArray w = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.size(0), layerConf().getNOut(),
-                NativeOps.outSize(x.size(2), kernel(), stride(), padding()),
-                NativeOps.outSize(x.size(3), kernel(), stride(), padding()));
-        NativeOps.conv2d(x, w, bias(training, workspaceMgr), kernel(), stride(), padding(), out);
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
+                NativeOps.outputShape(x, layerConf().getNOut(), kernel(), stride(), padding(), nhwc()));
+        NativeOps.conv2d(x, w, bias(training, workspaceMgr), kernel(), stride(), padding(), nhwc(), out);
         return out;
     }
 
@@ -64,7 +69,7 @@ public class NativeConvolution extends org.deeplearning4j.nn.layers.convolution.
         INDArray dw = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
         INDArray db = layerConf().hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
         NativeOps.conv2dBackprop(x, w, NativeArrays.contiguous(epsilon.castTo(dataType)),
-                kernel(), stride(), padding(), dx, dw, db == null ? null : db.reshape(db.length()));
+                kernel(), stride(), padding(), nhwc(), dx, dw, db == null ? null : db.reshape(db.length()));
         Gradient gradient = new DefaultGradient();
         if (db != null) {
             gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, db);

@@ -22,7 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Rejects what the native path does not implement: a non-identity activation, a convolution
  * mode other than {@code Truncate} (explicit symmetric padding), non-square kernels, strides or
- * paddings, dilation other than 1, and NHWC data.
+ * paddings and dilation other than 1. NCHW or NHWC: DL4J sets the data format from the input type.
  */
 public class NativeConvolutionLayer extends ConvolutionLayer {
 
@@ -54,9 +54,6 @@ public class NativeConvolutionLayer extends ConvolutionLayer {
         }
         if (d[0] != 1 || d[1] != 1) {
             throw new IllegalArgumentException("native convolution needs dilation 1, got " + d[0] + "x" + d[1]);
-        }
-        if (getCnn2dDataFormat() != CNN2DFormat.NCHW) {
-            throw new IllegalArgumentException("native convolution needs NCHW, got " + getCnn2dDataFormat());
         }
     }
 

@@ -1,5 +1,6 @@
 package org.swa4j.models.layers.fast;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -17,6 +18,10 @@ public class NativeSubsampling extends SubsamplingLayer {
         super(conf, dataType);
     }
 
+    private boolean nhwc() {
+        return layerConf().getCnn2dDataFormat() == CNN2DFormat.NHWC;
+    }
+
     private boolean max() {
         return layerConf().getPoolingType() == org.deeplearning4j.nn.conf.layers.PoolingType.MAX;
     }
@@ -28,9 +33,9 @@ public class NativeSubsampling extends SubsamplingLayer {
         INDArray x = NativeArrays.contiguous(input.castTo(dataType));
         int k = layerConf().getKernelSize()[0];
         int s = layerConf().getStride()[0];
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.size(0), x.size(1),
-                NativeOps.outSize(x.size(2), k, s, 0), NativeOps.outSize(x.size(3), k, s, 0));
-        NativeOps.pool2d(max(), x, k, s, out);
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
+                NativeOps.outputShape(x, x.size(nhwc() ? 3 : 1), k, s, 0, nhwc()));
+        NativeOps.pool2d(max(), x, k, s, nhwc(), out);
         return out;
     }
 
@@ -40,7 +45,7 @@ public class NativeSubsampling extends SubsamplingLayer {
         INDArray x = NativeArrays.contiguous(input.castTo(dataType));
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, x.shape());
         NativeOps.pool2dBackprop(max(), x, NativeArrays.contiguous(epsilon.castTo(dataType)),
-                layerConf().getKernelSize()[0], layerConf().getStride()[0], dx);
+                layerConf().getKernelSize()[0], layerConf().getStride()[0], nhwc(), dx);
         return new Pair<>(new DefaultGradient(), backpropDropOutIfPresent(dx));
     }
 }

@@ -17,7 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ops and their {@code _bp} (OneDNN), equal to the stock {@link SubsamplingLayer} it is copied from.
  *
  * <p>Rejects pooling types other than MAX and AVG, padding, non-square kernels or strides,
- * dilation, convolution modes other than {@code Truncate}, and NHWC data.
+ * dilation and convolution modes other than {@code Truncate}. NCHW or NHWC: DL4J sets the data format
+ * from the input type.
  */
 public class NativeSubsamplingLayer extends SubsamplingLayer {
 
@@ -43,9 +44,8 @@ public class NativeSubsamplingLayer extends SubsamplingLayer {
             throw new IllegalArgumentException("native pooling needs padding 0 and dilation 1, got padding "
                     + p[0] + "x" + p[1] + " dilation " + d[0] + "x" + d[1]);
         }
-        if (layer.getConvolutionMode() != ConvolutionMode.Truncate || layer.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
-            throw new IllegalArgumentException("native pooling needs Truncate mode and NCHW, got "
-                    + layer.getConvolutionMode() + ", " + layer.getCnn2dDataFormat());
+        if (layer.getConvolutionMode() != ConvolutionMode.Truncate) {
+            throw new IllegalArgumentException("native pooling needs Truncate mode, got " + layer.getConvolutionMode());
         }
         return layer;
     }

@@ -97,7 +97,7 @@ class BatchNormKernelsTest {
         }
         INDArray mean = Nd4j.create(type, c);
         INDArray var = Nd4j.create(type, c);
-        BatchNormKernels.moments(array(x, type, n, c, h, w), mean, var);
+        BatchNormKernels.moments(array(x, type, n, c, h, w), mean, var, false);
         double[][] expected = referenceMoments(x, n, c, h * w);
         for (int ch = 0; ch < c; ch++) {
             assertEquals(expected[0][ch], mean.getDouble(ch), type == DataType.FLOAT ? 2e-5 * expected[0][ch] : 1e-10);
@@ -117,7 +117,7 @@ class BatchNormKernelsTest {
         INDArray out = Nd4j.create(DataType.DOUBLE, n, c, h, w);
         BatchNormKernels.normalize(array(x, DataType.DOUBLE, n, c, h, w), array(m[0], DataType.DOUBLE, c),
                 array(m[1], DataType.DOUBLE, c), array(gamma, DataType.DOUBLE, c), array(beta, DataType.DOUBLE, c),
-                EPS, relu, out);
+                EPS, relu, out, false);
         double[] expected = referenceForward(x, gamma, beta, n, c, h * w, relu);
         double[] actual = out.data().asDouble();
         boolean anyClipped = false;
@@ -143,7 +143,7 @@ class BatchNormKernelsTest {
         INDArray out = Nd4j.create(DataType.FLOAT, n, c, h, w).assign(Float.NaN);
         BatchNormKernels.normalize(array(x, DataType.FLOAT, n, c, h, w), array(m[0], DataType.FLOAT, c),
                 array(m[1], DataType.FLOAT, c), array(gamma, DataType.FLOAT, c), array(beta, DataType.FLOAT, c),
-                EPS, relu, out);
+                EPS, relu, out, false);
         double[] expected = referenceForward(x, gamma, beta, n, c, h * w, relu);
         double[] actual = out.castTo(DataType.DOUBLE).data().asDouble();
         for (int i = 0; i < expected.length; i++) {
@@ -164,12 +164,12 @@ class BatchNormKernelsTest {
             INDArray mean = Nd4j.create(type, c);
             INDArray var = Nd4j.create(type, c);
             INDArray out = Nd4j.create(type, n, c, h, w);
-            BatchNormKernels.trainingForward(x, gamma, beta, EPS, relu, out, mean, var);
+            BatchNormKernels.trainingForward(x, gamma, beta, EPS, relu, out, mean, var, false);
             INDArray mean2 = Nd4j.create(type, c);
             INDArray var2 = Nd4j.create(type, c);
             INDArray out2 = Nd4j.create(type, n, c, h, w);
-            BatchNormKernels.moments(x, mean2, var2);
-            BatchNormKernels.normalize(x, mean2, var2, gamma, beta, EPS, relu, out2);
+            BatchNormKernels.moments(x, mean2, var2, false);
+            BatchNormKernels.normalize(x, mean2, var2, gamma, beta, EPS, relu, out2, false);
             // exactly: INDArray.equals would allow 1e-5 per element
             assertTrue(java.util.Arrays.equals(mean2.data().asDouble(), mean.data().asDouble()), "mean");
             assertTrue(java.util.Arrays.equals(var2.data().asDouble(), var.data().asDouble()), "variance");
@@ -193,7 +193,7 @@ class BatchNormKernelsTest {
         INDArray dBeta = Nd4j.create(DataType.DOUBLE, 1, c);
         BatchNormKernels.backward(array(x, DataType.DOUBLE, n, c, h, w), array(dy, DataType.DOUBLE, n, c, h, w),
                 relu ? array(y, DataType.DOUBLE, n, c, h, w) : null, array(m[0], DataType.DOUBLE, c),
-                array(m[1], DataType.DOUBLE, c), array(gamma, DataType.DOUBLE, c), EPS, dx, dGamma, dBeta);
+                array(m[1], DataType.DOUBLE, c), array(gamma, DataType.DOUBLE, c), EPS, dx, dGamma, dBeta, false);
 
         double[] actualDx = dx.data().asDouble();
         for (int i = 0; i < x.length; i++) {
@@ -224,7 +224,7 @@ class BatchNormKernelsTest {
         INDArray dx = Nd4j.create(type, n, c, h, w);
         BatchNormKernels.backward(array(x, type, n, c, h, w), array(dy, type, n, c, h, w), array(y, type, n, c, h, w),
                 array(moments[0], type, c), array(moments[1], type, c), array(gamma, type, c), EPS, dx,
-                Nd4j.create(type, c), Nd4j.create(type, c));
+                Nd4j.create(type, c), Nd4j.create(type, c), false);
         return dx.castTo(DataType.DOUBLE).data().asDouble();
     }
 
@@ -260,8 +260,8 @@ class BatchNormKernelsTest {
         INDArray copy = view.dup();
         INDArray[] fromView = {Nd4j.create(type, c), Nd4j.create(type, c)};
         INDArray[] fromCopy = {Nd4j.create(type, c), Nd4j.create(type, c)};
-        BatchNormKernels.moments(view, fromView[0], fromView[1]);
-        BatchNormKernels.moments(copy, fromCopy[0], fromCopy[1]);
+        BatchNormKernels.moments(view, fromView[0], fromView[1], false);
+        BatchNormKernels.moments(copy, fromCopy[0], fromCopy[1], false);
         assertEquals(fromCopy[0], fromView[0]);
         assertEquals(fromCopy[1], fromView[1]);
 
@@ -270,8 +270,8 @@ class BatchNormKernelsTest {
         INDArray expected = Nd4j.create(type, 2, c, h, w);
         INDArray gamma = Nd4j.ones(type, c);
         INDArray beta = Nd4j.zeros(type, c);
-        BatchNormKernels.normalize(view, fromView[0], fromView[1], gamma, beta, EPS, false, targetView);
-        BatchNormKernels.normalize(copy, fromCopy[0], fromCopy[1], gamma, beta, EPS, false, expected);
+        BatchNormKernels.normalize(view, fromView[0], fromView[1], gamma, beta, EPS, false, targetView, false);
+        BatchNormKernels.normalize(copy, fromCopy[0], fromCopy[1], gamma, beta, EPS, false, expected, false);
         assertEquals(expected, targetView);
         assertEquals(0.0, target.get(NDArrayIndex.interval(0, 2), NDArrayIndex.all(), NDArrayIndex.all(),
                 NDArrayIndex.all()).amaxNumber().doubleValue(), "elements outside the view are untouched");

@@ -161,10 +161,51 @@ class DnnlConvolutionTest {
         "3, 16, 8, 8, 32, 1, 1, 0, false",
     })
     void forwardAndBackwardEqualTheDefinition(int n, int c, int h, int w, int o, int k, int s, int p, boolean bias) {
-        check(new Case(n, c, h, w, o, k, s, p, bias), 11L * n + c);
+        check(new Case(n, c, h, w, o, k, s, p, bias), 11L * n + c, false);
     }
 
-    private static void check(Case t, long seed) {
+    /** The same cases channels last: activations and their gradients [N, H, W, C], weights OIHW. */
+    @ParameterizedTest
+    @CsvSource({
+        "4, 3, 9, 9, 8, 3, 1, 1, true",
+        "5, 16, 8, 8, 16, 3, 2, 1, false",
+        "3, 8, 7, 7, 12, 1, 2, 0, true",
+        "2, 1, 28, 28, 32, 3, 1, 1, false",
+        "6, 32, 5, 6, 16, 3, 1, 0, true",
+        "3, 16, 8, 8, 32, 1, 1, 0, false",
+    })
+    void channelsLastForwardAndBackwardEqualTheDefinition(int n, int c, int h, int w, int o, int k, int s, int p,
+            boolean bias) {
+        check(new Case(n, c, h, w, o, k, s, p, bias), 13L * n + c, true);
+    }
+
+    /** {@code v}, NCHW-ordered values of an [n, c, h, w] array, reordered to NHWC. */
+    private static double[] toNhwc(double[] v, int n, int c, int h, int w) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        out[((i * h + y) * w + x) * c + ch] = v[((i * c + ch) * h + y) * w + x];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** An activation view: [n, c, h, w] values given NCHW-ordered, stored NCHW or (nhwc) NHWC. */
+    private static INDArray activation(List<INDArray> outside, double[] v, int offset, boolean nhwc, int n, int c, int h,
+            int w) {
+        return nhwc ? floatView(outside, toNhwc(v, n, c, h, w), offset, n, h, w, c) : floatView(outside, v, offset, n, c, h, w);
+    }
+
+    /** {@code a} as NCHW, whichever layout it is stored in. */
+    private static INDArray nchw(INDArray a, boolean nhwc) {
+        return nhwc ? a.permute(0, 3, 1, 2).dup('c') : a;
+    }
+
+    private static void check(Case t, long seed, boolean nhwc) {
         Random r = new Random(seed);
         double[] x = random(t.n() * t.c() * t.h() * t.w(), r);
         double[] w = random(t.o() * t.c() * t.k() * t.k(), r);
@@ -172,21 +213,21 @@ class DnnlConvolutionTest {
         double[] dy = random(t.n() * t.o() * t.outH() * t.outW(), r);
 
         List<INDArray> outside = new ArrayList<>();
-        INDArray xa = floatView(outside, x, 5, t.n(), t.c(), t.h(), t.w());
+        INDArray xa = activation(outside, x, 5, nhwc, t.n(), t.c(), t.h(), t.w());
         INDArray wa = floatView(outside, w, 3, t.o(), t.c(), t.k(), t.k());
         INDArray ba = b == null ? null : floatView(outside, b, 2, t.o());
-        INDArray dya = floatView(outside, dy, 1, t.n(), t.o(), t.outH(), t.outW());
-        INDArray ya = floatView(outside, new double[dy.length], 4, t.n(), t.o(), t.outH(), t.outW());
-        INDArray dxa = floatView(outside, new double[x.length], 6, t.n(), t.c(), t.h(), t.w());
+        INDArray dya = activation(outside, dy, 1, nhwc, t.n(), t.o(), t.outH(), t.outW());
+        INDArray ya = activation(outside, new double[dy.length], 4, nhwc, t.n(), t.o(), t.outH(), t.outW());
+        INDArray dxa = activation(outside, new double[x.length], 6, nhwc, t.n(), t.c(), t.h(), t.w());
         INDArray dwa = floatView(outside, new double[w.length], 7, t.o(), t.c(), t.k(), t.k());
         INDArray dba = b == null ? null : floatView(outside, new double[t.o()], 8, t.o());
 
-        DnnlConvolution.forward(xa, wa, ba, t.k(), t.s(), t.p(), ya);
-        DnnlConvolution.backward(xa, wa, dya, t.k(), t.s(), t.p(), dxa, dwa, dba);
+        DnnlConvolution.forward(xa, wa, ba, t.k(), t.s(), t.p(), nhwc, ya);
+        DnnlConvolution.backward(xa, wa, dya, t.k(), t.s(), t.p(), nhwc, dxa, dwa, dba);
 
-        assertClose(forwardReference(t, x, w, b), ya, t + " y");
+        assertClose(forwardReference(t, x, w, b), nchw(ya, nhwc), t + " y");
         double[][] grads = backwardReference(t, x, w, dy);
-        assertClose(grads[0], dxa, t + " dL/dx");
+        assertClose(grads[0], nchw(dxa, nhwc), t + " dL/dx");
         assertClose(grads[1], dwa, t + " dL/dW");
         if (b != null) {
             assertClose(grads[2], dba, t + " dL/db");
@@ -209,7 +250,7 @@ class DnnlConvolutionTest {
         List<INDArray> outside = new ArrayList<>();
         INDArray y = floatView(outside, new double[t.n() * t.o() * t.outH() * t.outW()], 3, t.n(), t.o(), t.outH(), t.outW());
         DnnlConvolution.forwardRelu(floatView(outside, x, 1, t.n(), t.c(), t.h(), t.w()),
-                floatView(outside, wt, 2, t.o(), t.c(), t.k(), t.k()), floatView(outside, b, 4, t.o()), t.k(), t.s(), t.p(), y);
+                floatView(outside, wt, 2, t.o(), t.c(), t.k(), t.k()), floatView(outside, b, 4, t.o()), t.k(), t.s(), t.p(), false, y);
         double[] expected = forwardReference(t, x, wt, b);
         int clipped = 0;
         for (int i = 0; i < expected.length; i++) {
@@ -231,13 +272,13 @@ class DnnlConvolutionTest {
         INDArray w = Nd4j.create(DataType.FLOAT, 4, 3, 3, 3);
         INDArray y = Nd4j.create(DataType.FLOAT, 2, 4, 8, 8);
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> DnnlConvolution.forward(x, w, null, 3, 2, 1, y));
+                () -> DnnlConvolution.forward(x, w, null, 3, 2, 1, false, y));
         assertTrue(e.getMessage().contains("output has shape [2, 4, 8, 8], expected [2, 4, 4, 4]"), e.getMessage());
         e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> DnnlConvolution.backward(x, w, y, 3, 1, 1, Nd4j.create(DataType.FLOAT, 2, 3, 8, 7), w.like(), null));
+                () -> DnnlConvolution.backward(x, w, y, 3, 1, 1, false, Nd4j.create(DataType.FLOAT, 2, 3, 8, 7), w.like(), null));
         assertTrue(e.getMessage().contains("input gradient has shape [2, 3, 8, 7]"), e.getMessage());
         e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> DnnlConvolution.forward(x, Nd4j.create(DataType.FLOAT, 4, 2, 3, 3), null, 3, 1, 1, y));
+                () -> DnnlConvolution.forward(x, Nd4j.create(DataType.FLOAT, 4, 2, 3, 3), null, 3, 1, 1, false, y));
         assertTrue(e.getMessage().contains("weights [4, 2, 3, 3]"), e.getMessage());
     }
 
@@ -266,8 +307,8 @@ class DnnlConvolutionTest {
         Case small = new Case(2, 4, 6, 6, 8, 3, 1, 1, false);
         Case large = new Case(3, 8, 10, 10, 16, 3, 2, 1, true);
         for (int round = 0; round < 3; round++) {
-            check(small, 100 + round);
-            check(large, 200 + round);
+            check(small, 100 + round, false);
+            check(large, 200 + round, false);
         }
     }
 
@@ -278,7 +319,7 @@ class DnnlConvolutionTest {
             List<Future<?>> runs = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 long seed = 300 + i;
-                runs.add(pool.submit(() -> check(new Case(4, 8, 9, 9, 8, 3, 1, 1, seed % 2 == 0), seed)));
+                runs.add(pool.submit(() -> check(new Case(4, 8, 9, 9, 8, 3, 1, 1, seed % 2 == 0), seed, seed % 3 == 0)));
             }
             for (Future<?> f : runs) {
                 f.get();
