@@ -269,13 +269,18 @@ final class DnnlBatchNorm {
             }
         }
 
+        /** Argument lists by call site, built on first use (the memories are the plan's own, rebound per call). */
+        private final Map<dnnl_primitive, dnnl_exec_arg_t> args = new HashMap<>();
+
         void run(dnnl_primitive primitive, int[] kinds, dnnl_memory... memories) {
-            dnnl_exec_arg_t args = new dnnl_exec_arg_t(kinds.length);
-            for (int i = 0; i < kinds.length; i++) {
-                args.position(i).arg(kinds[i]).memory(memories[i]);
-            }
-            args.position(0);
-            DnnlConvolution.check(dnnl_primitive_execute(primitive, DnnlConvolution.STATE.get().stream, kinds.length, args),
+            dnnl_exec_arg_t a = args.computeIfAbsent(primitive, p -> {
+                dnnl_exec_arg_t list = new dnnl_exec_arg_t(kinds.length);
+                for (int i = 0; i < kinds.length; i++) {
+                    list.position(i).arg(kinds[i]).memory(memories[i]);
+                }
+                return list.position(0);
+            });
+            DnnlConvolution.check(dnnl_primitive_execute(primitive, DnnlConvolution.STATE.get().stream, kinds.length, a),
                     "primitive_execute (batch normalization)");
         }
     }
