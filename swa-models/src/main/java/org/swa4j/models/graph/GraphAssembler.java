@@ -114,9 +114,9 @@ public final class GraphAssembler {
         return last;
     }
 
-    /** Element-wise sum of the inputs (a residual connection); returns {@code name}. */
+    /** Element-wise sum of the inputs (a residual connection, {@link SumVertex}); returns {@code name}. */
     public String sum(String name, String... inputs) {
-        return vertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), inputs);
+        return vertex(name, new SumVertex(), inputs);
     }
 
     /** Concatenation along the channel dimension; returns {@code name}. */
@@ -186,7 +186,8 @@ public final class GraphAssembler {
             boolean out = in;
             if (l == null) {
                 // a vertex on the raw input would see NCHW data; every other vertex sees NHWC
-                safe = e.vertex() instanceof ElementWiseVertex && !Arrays.asList(e.inputs()).contains(INPUT);
+                safe = (e.vertex() instanceof SumVertex || e.vertex() instanceof ElementWiseVertex)
+                        && !Arrays.asList(e.inputs()).contains(INPUT);
             } else if (l instanceof ConvolutionLayer || l instanceof BatchNormalization || l instanceof SubsamplingLayer
                     || l instanceof FusedConvBnReluLayer || l instanceof ActivationLayer || l instanceof DropoutLayer) {
                 safe = true;
