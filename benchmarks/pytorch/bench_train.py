@@ -85,13 +85,19 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--classes", type=int, default=10)
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--channels-last", action="store_true",
+                   help="model and inputs in torch.channels_last memory format (NHWC)")
     a = p.parse_args()
     c, h, w = (int(v) for v in a.input.split("x"))
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     model = build(a.model, c, a.classes)
+    if a.channels_last:
+        model = model.to(memory_format=torch.channels_last)
     opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)
     batches = [(torch.randn(a.batch, c, h, w), torch.randint(0, a.classes, (a.batch,))) for _ in range(4)]
+    if a.channels_last:
+        batches = [(x.contiguous(memory_format=torch.channels_last), y) for x, y in batches]
 
     def step(i):
         x, y = batches[i % 4]
@@ -123,6 +129,7 @@ def main():
     params = sum(p.numel() for p in model.parameters())
     print(f"model: {a.model}  layers: pytorch-{torch.__version__}  input: {a.input}  batch: {a.batch}  "
           f"threads: {torch.get_num_threads()}  params: {params}  "
+          f"memory format: {'channels_last (NHWC)' if a.channels_last else 'contiguous (NCHW)'}  "
           f"GLIBC_TUNABLES: {os.environ.get('GLIBC_TUNABLES', '(unset)')}")
     print(f"train step ms: median {statistics.median(times):.1f}  min {min(times):.1f}  max {max(times):.1f}  "
           f"({a.steps} steps after {a.warmup} warm-up)")

@@ -3,7 +3,7 @@
 forward + backward (dL/dx and dL/dW), at the PreResNet-20 and cnn32 shapes, batch 128.
 
     GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736:glibc.malloc.top_pad=268435456 \
-      /usr/bin/python3 benchmarks/pytorch/conv_bench.py [--threads 2]
+      /usr/bin/python3 benchmarks/pytorch/conv_bench.py [--threads 2] [--channels-last]
 
 Prints ms per call: 10 warm-up and 30 timed calls each.
 """
@@ -31,14 +31,16 @@ def per_call_ms(f, warmup=10, calls=30):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--channels-last", action="store_true", help="inputs and weights in torch.channels_last")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
-    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
+    fmt = torch.channels_last if args.channels_last else torch.contiguous_format
+    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, memory format {fmt}")
     for c, h, out, k, s in SHAPES:
-        x = torch.randn(128, c, h, h, requires_grad=True)
-        w = (torch.randn(out, c, k, k) * (2.0 / (c * k * k)) ** 0.5).requires_grad_()
-        dy = torch.randn_like(F.conv2d(x, w, stride=s, padding=k // 2))
+        x = torch.randn(128, c, h, h).contiguous(memory_format=fmt).requires_grad_()
+        w = (torch.randn(out, c, k, k) * (2.0 / (c * k * k)) ** 0.5).contiguous(memory_format=fmt).requires_grad_()
+        dy = torch.randn_like(F.conv2d(x, w, stride=s, padding=k // 2)).contiguous(memory_format=fmt)
 
         def forward():
             with torch.no_grad():

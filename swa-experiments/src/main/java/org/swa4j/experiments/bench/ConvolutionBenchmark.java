@@ -2,6 +2,7 @@ package org.swa4j.experiments.bench;
 
 import java.util.concurrent.TimeUnit;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -24,7 +25,9 @@ import org.swa4j.models.layers.fast.Convolutions;
  * ({@code engine = onednn}, swa4j's default) or by libnd4j's {@code conv2d}/{@code conv2d_bp} ops
  * ({@code engine = libnd4j}, the baseline). JMH runs every parameter combination in its own JVM, and
  * the engine is chosen once per JVM ({@code -Dswa4j.dnnl}), so the set-up sets the property before
- * the first convolution and checks which engine it got.
+ * the first convolution and checks which engine it got. {@code layout}: activations NCHW (oneDNN
+ * reorders them to its blocked layout and back inside each call) or NHWC (channels last, as the fused
+ * factory's graphs run; no reorders).
  *
  * <p>Shapes ({@code @Param shape}, {@code NxCxHxWxOUTxKERNELxSTRIDE}, padding {@code kernel / 2}): the
  * convolutions of PreResNet-20 and cnn32 at batch 128.
@@ -44,6 +47,9 @@ public class ConvolutionBenchmark {
     @Param({"onednn", "libnd4j"})
     public String engine;
 
+    @Param({"nchw", "nhwc"})
+    public String layout;
+
     @Param({"128x16x32x32x16x3x1", "128x16x32x32x32x1x2", "128x32x16x16x32x3x1", "128x64x8x8x64x3x1",
         "128x32x28x28x32x3x1", "128x128x7x7x128x3x1"})
     public String shape;
@@ -56,6 +62,7 @@ public class ConvolutionBenchmark {
     private INDArray dw;
     private int kernel;
     private int stride;
+    private CNN2DFormat format;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -73,26 +80,28 @@ public class ConvolutionBenchmark {
         kernel = Integer.parseInt(p[5]);
         stride = Integer.parseInt(p[6]);
         Nd4j.getRandom().setSeed(1);
-        x = Nd4j.randn(DataType.FLOAT, n, c, h, wd);
+        format = layout.equals("nhwc") ? CNN2DFormat.NHWC : CNN2DFormat.NCHW;
+        boolean last = format == CNN2DFormat.NHWC;
+        x = last ? Nd4j.randn(DataType.FLOAT, n, h, wd, c) : Nd4j.randn(DataType.FLOAT, n, c, h, wd);
         w = Nd4j.randn(DataType.FLOAT, out, c, kernel, kernel).muli(Math.sqrt(2.0 / (c * kernel * kernel)));
         long oh = Convolutions.outSize(h, kernel, stride, kernel / 2);
         long ow = Convolutions.outSize(wd, kernel, stride, kernel / 2);
-        y = Nd4j.create(DataType.FLOAT, n, out, oh, ow);
-        dy = Nd4j.randn(DataType.FLOAT, n, out, oh, ow);
+        y = last ? Nd4j.create(DataType.FLOAT, n, oh, ow, out) : Nd4j.create(DataType.FLOAT, n, out, oh, ow);
+        dy = Nd4j.randn(DataType.FLOAT, y.shape());
         dx = x.like();
         dw = w.like();
     }
 
     @Benchmark
     public INDArray forward() {
-        Convolutions.forward(x, w, null, kernel, stride, kernel / 2, y);
+        Convolutions.forward(x, w, null, kernel, stride, kernel / 2, format, y);
         return y;
     }
 
     @Benchmark
     public INDArray forwardBackward() {
-        Convolutions.forward(x, w, null, kernel, stride, kernel / 2, y);
-        Convolutions.backward(x, w, dy, kernel, stride, kernel / 2, dx, dw, null);
+        Convolutions.forward(x, w, null, kernel, stride, kernel / 2, format, y);
+        Convolutions.backward(x, w, dy, kernel, stride, kernel / 2, format, dx, dw, null);
         return dw;
     }
 }
