@@ -166,12 +166,7 @@ final class ChannelsLastKernels {
             java.util.Arrays.fill(sum, 0, length, 0f);
             java.util.Arrays.fill(prod, 0, length, 0f);
             forEachChunk(g, t, (start, m) -> {
-                OffHeap.copyToArray(xa, start, xs, m);
-                OffHeap.copyToArray(ga, start, gs, m);
-                if (ya != 0) {
-                    OffHeap.copyToArray(ya, start, ys, m);
-                    mask(gs, ys, m);
-                }
+                loadInputAndGradient(xa, ga, ya, start, m, xs, gs, ys);
                 for (int j = 0; j < m; j++) {
                     sum[j] += gs[j];
                     prod[j] += gs[j] * (xs[j] - mu[j]);
@@ -197,18 +192,27 @@ final class ChannelsLastKernels {
             float[] gs = s[1];
             float[] ys = s[2];
             forEachChunk(g, t, (start, m) -> {
-                OffHeap.copyToArray(xa, start, xs, m);
-                OffHeap.copyToArray(ga, start, gs, m);
-                if (ya != 0) {
-                    OffHeap.copyToArray(ya, start, ys, m);
-                    mask(gs, ys, m);
-                }
+                loadInputAndGradient(xa, ga, ya, start, m, xs, gs, ys);
                 for (int j = 0; j < m; j++) {
                     xs[j] = sg[j] * gs[j] + sx[j] * xs[j] + off[j];
                 }
                 OffHeap.copyFromArray(xs, dxa, start, m);
             });
         });
+    }
+
+    /**
+     * Copies a chunk of x into {@code xs} and of the incoming gradient into {@code gs}, masked by the
+     * ReLU output at {@code ya} (through {@code ys}) unless {@code ya} is 0.
+     */
+    private static void loadInputAndGradient(long xa, long ga, long ya, long start, int m, float[] xs, float[] gs,
+            float[] ys) {
+        OffHeap.copyToArray(xa, start, xs, m);
+        OffHeap.copyToArray(ga, start, gs, m);
+        if (ya != 0) {
+            OffHeap.copyToArray(ya, start, ys, m);
+            mask(gs, ys, m);
+        }
     }
 
     /**

@@ -81,12 +81,7 @@ final class DnnlBatchNorm {
     static void forwardTraining(INDArray x, INDArray gamma, INDArray beta, double eps, boolean relu, INDArray y,
             INDArray mean, INDArray var, INDArray workspace) {
         Plan p = plan(x, eps, relu, true);
-        p.requireShapes(y);
-        p.scaleShift(gamma, beta);
-        p.x.bind(x);
-        p.y.bind(y);
-        p.mean.bind(mean);
-        p.var.bind(var);
+        p.bindForward(x, gamma, beta, y, mean, var);
         if (relu) {
             p.requireWorkspace(workspace);
             p.workspace.bind(workspace);
@@ -103,12 +98,7 @@ final class DnnlBatchNorm {
     static void forwardInference(INDArray x, INDArray mean, INDArray var, INDArray gamma, INDArray beta, double eps,
             boolean relu, INDArray y) {
         Plan p = plan(x, eps, relu, false);
-        p.requireShapes(y);
-        p.scaleShift(gamma, beta);
-        p.x.bind(x);
-        p.y.bind(y);
-        p.mean.bind(mean);
-        p.var.bind(var);
+        p.bindForward(x, gamma, beta, y, mean, var);
         p.run(p.forward, new int[] {DNNL_ARG_SRC, DNNL_ARG_MEAN, DNNL_ARG_VARIANCE, DNNL_ARG_SCALE_SHIFT, DNNL_ARG_DST},
                 p.x.memory, p.mean.memory, p.var.memory, p.scaleShiftMemory, p.y.memory);
     }
@@ -237,6 +227,16 @@ final class DnnlBatchNorm {
             PointerPointer<?> out = new PointerPointer<>(1);
             DnnlConvolution.check(dnnl_primitive_create(out, pd), "primitive_create (batch normalization)");
             return new dnnl_primitive(out.get(0));
+        }
+
+        /** Checks {@code y}'s shape and points the forward's memories at these arrays. */
+        void bindForward(INDArray x, INDArray gamma, INDArray beta, INDArray y, INDArray mean, INDArray var) {
+            requireShapes(y);
+            scaleShift(gamma, beta);
+            this.x.bind(x);
+            this.y.bind(y);
+            this.mean.bind(mean);
+            this.var.bind(var);
         }
 
         void scaleShift(INDArray gamma, INDArray beta) {

@@ -9,10 +9,13 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -150,30 +153,26 @@ class DnnlConvolutionTest {
         assertTrue(DnnlConvolution.supports(image, Nd4j.create(DataType.FLOAT, 8, 1, 3, 3)), image.shapeInfoToString());
     }
 
+    /** n, c, h, w, o, k, s, p, bias: kernels 1 and 3, strides 1 and 2, padding 0 and 1, odd sizes, 1 to 32 channels. */
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of(4, 3, 9, 9, 8, 3, 1, 1, true),
+                Arguments.of(5, 16, 8, 8, 16, 3, 2, 1, false),
+                Arguments.of(3, 8, 7, 7, 12, 1, 2, 0, true),
+                Arguments.of(2, 1, 28, 28, 32, 3, 1, 1, false),
+                Arguments.of(6, 32, 5, 6, 16, 3, 1, 0, true),
+                Arguments.of(3, 16, 8, 8, 32, 1, 1, 0, false));
+    }
+
     @ParameterizedTest
-    @CsvSource({
-        // n, c, h, w, o, k, s, p, bias
-        "4, 3, 9, 9, 8, 3, 1, 1, true",
-        "5, 16, 8, 8, 16, 3, 2, 1, false",
-        "3, 8, 7, 7, 12, 1, 2, 0, true",
-        "2, 1, 28, 28, 32, 3, 1, 1, false",
-        "6, 32, 5, 6, 16, 3, 1, 0, true",
-        "3, 16, 8, 8, 32, 1, 1, 0, false",
-    })
+    @MethodSource("cases")
     void forwardAndBackwardEqualTheDefinition(int n, int c, int h, int w, int o, int k, int s, int p, boolean bias) {
         check(new Case(n, c, h, w, o, k, s, p, bias), 11L * n + c, false);
     }
 
     /** The same cases channels last: activations and their gradients [N, H, W, C], weights OIHW. */
     @ParameterizedTest
-    @CsvSource({
-        "4, 3, 9, 9, 8, 3, 1, 1, true",
-        "5, 16, 8, 8, 16, 3, 2, 1, false",
-        "3, 8, 7, 7, 12, 1, 2, 0, true",
-        "2, 1, 28, 28, 32, 3, 1, 1, false",
-        "6, 32, 5, 6, 16, 3, 1, 0, true",
-        "3, 16, 8, 8, 32, 1, 1, 0, false",
-    })
+    @MethodSource("cases")
     void channelsLastForwardAndBackwardEqualTheDefinition(int n, int c, int h, int w, int o, int k, int s, int p,
             boolean bias) {
         check(new Case(n, c, h, w, o, k, s, p, bias), 13L * n + c, true);
