@@ -38,9 +38,12 @@ final class BatchNormKernels {
     private BatchNormKernels() {
     }
 
-    /** Whether {@code x} can use these kernels: a contiguous 'c'-order rank-4 float or double array. */
+    /**
+     * Whether {@code x} can use these kernels: a contiguous 'c'-order rank-4 float or double array in
+     * host memory (ND4J's CPU backend; on CUDA the libnd4j ops run instead).
+     */
     static boolean supports(INDArray x) {
-        return x.rank() == 4 && NativeArrays.isDenseC(x)
+        return NativeArrays.cpuBackend() && x.rank() == 4 && NativeArrays.isDenseC(x)
                 && (x.dataType() == DataType.FLOAT || x.dataType() == DataType.DOUBLE);
     }
 

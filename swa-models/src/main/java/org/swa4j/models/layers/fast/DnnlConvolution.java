@@ -263,9 +263,9 @@ final class DnnlConvolution {
                 if ("false".equalsIgnoreCase(System.getProperty(PROPERTY))) {
                     throw new IllegalStateException("switched off by -D" + PROPERTY + "=false");
                 }
-                String backend = Nd4j.getBackend().getClass().getName();
-                if (!backend.equals("org.nd4j.linalg.cpu.nativecpu.CpuBackend")) {
-                    throw new IllegalStateException("ND4J backend " + backend + " is not the native CPU backend");
+                if (!NativeArrays.cpuBackend()) {
+                    throw new IllegalStateException("ND4J backend " + Nd4j.getBackend().getClass().getName()
+                            + " is not the native CPU backend");
                 }
                 PointerPointer<?> out = new PointerPointer<>(1);
                 check(dnnl_engine_create(out, dnnl_cpu, 0), "engine_create");

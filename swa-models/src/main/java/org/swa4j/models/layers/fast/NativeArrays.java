@@ -1,6 +1,7 @@
 package org.swa4j.models.layers.fast;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Layout helpers for arrays handed to native ops. */
 final class NativeArrays {
@@ -25,6 +26,17 @@ final class NativeArrays {
             expected *= shape[i];
         }
         return true;
+    }
+
+    private static final boolean CPU_BACKEND =
+            Nd4j.getBackend().getClass().getName().equals("org.nd4j.linalg.cpu.nativecpu.CpuBackend");
+
+    /**
+     * Whether ND4J runs on its native CPU backend, where an array's buffer address is host memory that
+     * Java kernels may read and write directly (on the CUDA backend it is not).
+     */
+    static boolean cpuBackend() {
+        return CPU_BACKEND;
     }
 
     /** {@code a} itself if it is dense in C order, else a C-order copy in the current workspace. */
