@@ -46,8 +46,8 @@ import org.swa4j.models.layers.fast.FusedConvBnReluLayer;
  * element-wise sum, and dense layers only after global pooling), every layer fed by the graph's NCHW
  * input gets {@link ChannelsLastInput} as its input preprocessor and DL4J runs every layer on NHWC
  * activations. No vertex is added, so the vertices' order, and the order of the flat parameter
- * vector, stay those of the NCHW graph. Otherwise (for example a concatenation, or a custom vertex that indexes
- * channels) the graph stays NCHW. The parameters have the same shapes and meaning either way.
+ * vector, stay those of the NCHW graph. Otherwise (for example a concatenation, or a custom vertex
+ * that indexes channels) the graph stays NCHW. The parameters have the same shapes and meaning either way.
  *
  * <p>Rejects duplicate vertex names (DL4J would silently replace the first).
  */

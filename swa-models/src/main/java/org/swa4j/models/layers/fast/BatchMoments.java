@@ -39,9 +39,10 @@ final class BatchMoments {
     }
 
     /**
-     * Training-mode BatchNorm forward of an NCHW array: computes these moments from {@code x} and
-     * writes {@code relu?(gamma * (x - mean) / sqrt(var + eps) + beta)} into {@code out}, in one pass
-     * per channel where {@link BatchNormKernels} apply.
+     * Training-mode BatchNorm forward of an NCHW or NHWC array: computes these moments from {@code x}
+     * and writes {@code relu?(gamma * (x - mean) / sqrt(var + eps) + beta)} into {@code out}: through
+     * oneDNN for float NHWC ({@link DnnlBatchNorm}, keeping the ReLU mask for {@link #backward}), else
+     * {@link BatchNormKernels}, else libnd4j's ops.
      */
     void computeAndNormalize(INDArray x, INDArray gamma, INDArray beta, double eps, boolean relu, boolean nhwc,
             INDArray out, LayerWorkspaceMgr workspaceMgr) {

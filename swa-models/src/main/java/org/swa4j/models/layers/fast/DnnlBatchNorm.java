@@ -245,10 +245,8 @@ final class DnnlBatchNorm {
                 throw new IllegalArgumentException("oneDNN BatchNorm: gamma/beta of length " + gamma.length() + "/"
                         + beta.length() + " for " + c + " channels");
             }
-            for (int i = 0; i < c; i++) {
-                gammaBeta[i] = gamma.getFloat(i);
-                gammaBeta[c + i] = beta.getFloat(i);
-            }
+            System.arraycopy(gamma.toFloatVector(), 0, gammaBeta, 0, c);
+            System.arraycopy(beta.toFloatVector(), 0, gammaBeta, c, c);
             scaleShift.put(gammaBeta);
         }
 

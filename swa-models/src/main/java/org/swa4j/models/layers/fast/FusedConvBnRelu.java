@@ -14,11 +14,11 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.swa4j.core.FusedBatchNorm;
 
 /**
- * Runtime of {@link FusedConvBnReluLayer}. Forward (training): {@code z = conv2d(x, W)}; batch
- * mean/variance of z; {@code y = batchnorm(z)}; ReLU in place on y. Backward: the ReLU mask applied
- * to the incoming gradient ({@code relu_bp} on y), {@code batchnorm_bp}, {@code conv2d_bp}. z and y
- * live in the activations workspace between forward and backward. Inference uses the running
- * statistics.
+ * Runtime of {@link FusedConvBnReluLayer}. Forward (training): {@code z = conv2d(x, W)}, then
+ * {@code y = relu(batchnorm(z))} with z's batch moments ({@link BatchMoments}); backward: BatchNorm
+ * and ReLU backward to dL/dz, then the convolution's. z and y live in the activations workspace
+ * between forward and backward. Inference uses the running statistics, folded into the convolution
+ * where oneDNN runs it. NCHW or NHWC, as DL4J sets the layer's data format.
  */
 public class FusedConvBnRelu extends BaseLayer<FusedConvBnReluLayer> implements FusedBatchNorm {
 

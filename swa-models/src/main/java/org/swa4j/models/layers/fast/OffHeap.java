@@ -38,7 +38,7 @@ final class OffHeap {
      */
     static long address(INDArray a) {
         if (a.dataType() != DataType.FLOAT || !BatchNormKernels.supports(a)) {
-            throw new IllegalArgumentException("expected a contiguous NCHW float array, got " + a.dataType() + " "
+            throw new IllegalArgumentException("expected a contiguous rank-4 float array in host memory, got " + a.dataType() + " "
                     + a.shapeInfoToString());
         }
         return a.data().addressPointer().address();
