@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.swa4j.models.graph.FlatGradientUpdater;
 import org.swa4j.models.graph.GraphCost;
 import org.swa4j.models.layers.LayerFactories;
 import org.swa4j.models.layers.LayerFactory;
@@ -42,12 +43,15 @@ public final class Models {
         return create(name, numClasses, channels, height, width, seed, LayerFactories.defaultFactory());
     }
 
-    /** Model {@code name}, initialised from {@code seed}, built with {@code layers}. */
+    /**
+     * Model {@code name}, initialised from {@code seed}, built with {@code layers}, with the
+     * {@link FlatGradientUpdater} installed (DL4J's updater on its direct path).
+     */
     public static ComputationGraph create(String name, int numClasses, int channels, int height, int width,
                                           long seed, LayerFactory layers) {
         ComputationGraph graph = new ComputationGraph(config(name, numClasses, channels, height, width, seed, layers));
         graph.init();
-        return graph;
+        return FlatGradientUpdater.install(graph);
     }
 
     /** The spec {@code name} denotes. */

@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.swa4j.models.Models;
+import org.swa4j.models.graph.FlatGradientUpdater;
 import org.swa4j.models.layers.LayerFactory;
 
 /**
@@ -41,6 +42,7 @@ final class BenchModels {
         conf.setInferenceWorkspaceMode(mode);
         ComputationGraph net = new ComputationGraph(conf);
         net.init();
+        FlatGradientUpdater.install(net);
         return net;
     }
 }

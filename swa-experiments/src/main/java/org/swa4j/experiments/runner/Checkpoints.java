@@ -13,6 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.swa4j.experiments.results.AtomicFiles;
 import org.swa4j.experiments.results.Json;
+import org.swa4j.models.graph.FlatGradientUpdater;
 
 /**
  * A job's checkpoint directory. Every epoch the runner writes {@code net-E.zip} (weights, BN
@@ -44,9 +45,9 @@ public record Checkpoints(Path dir) {
         AtomicFiles.write(file, out -> ModelSerializer.writeModel(net, out, true));
     }
 
-    /** Restores a network saved by {@link #saveNet}, with its updater state. */
+    /** Restores a network saved by {@link #saveNet}, with its updater state (on its direct path). */
     public static ComputationGraph loadNet(Path file) throws IOException {
-        return ModelSerializer.restoreComputationGraph(file.toFile(), true);
+        return FlatGradientUpdater.install(ModelSerializer.restoreComputationGraph(file.toFile(), true));
     }
 
     public static void saveArray(INDArray array, Path file) throws IOException {

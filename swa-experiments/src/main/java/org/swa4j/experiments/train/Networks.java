@@ -15,6 +15,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.swa4j.data.ImageDataset;
 import org.swa4j.experiments.preset.Preset;
 import org.swa4j.models.Models;
+import org.swa4j.models.graph.FlatGradientUpdater;
 import org.swa4j.models.layers.LayerFactories;
 import org.swa4j.models.layers.LayerFactory;
 
@@ -67,7 +68,7 @@ public final class Networks {
         } else {
             net.init();
         }
-        return net;
+        return FlatGradientUpdater.install(net);
     }
 
     /** Minibatch steps per training epoch: ceil(train size / batch size) (the last batch may be smaller). */
