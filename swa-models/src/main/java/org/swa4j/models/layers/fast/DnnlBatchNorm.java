@@ -129,11 +129,13 @@ final class DnnlBatchNorm {
                 DNNL_ARG_SCALE_SHIFT, DNNL_ARG_DIFF_SRC, DNNL_ARG_DIFF_SCALE_SHIFT}, p.x.memory, p.mean.memory,
                     p.var.memory, p.dy.memory, p.scaleShiftMemory, p.dx.memory, p.diffScaleShiftMemory);
         }
-        int c = (int) p.key.c();
-        for (int i = 0; i < c; i++) {
-            dGamma.putScalar(i, p.diffScaleShift.get(i));
-            dBeta.putScalar(i, p.diffScaleShift.get(c + i));
+        long c = p.key.c();
+        if (dGamma.length() != c || dBeta.length() != c) {
+            throw new IllegalArgumentException("oneDNN BatchNorm: dgamma/dbeta of length " + dGamma.length() + "/"
+                    + dBeta.length() + " for " + c + " channels");
         }
+        OffHeap.copyFloats(p.diffScaleShift.address(), OffHeap.floatAddress(dGamma), c);
+        OffHeap.copyFloats(p.diffScaleShift.address() + c * Float.BYTES, OffHeap.floatAddress(dBeta), c);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -168,7 +170,6 @@ final class DnnlBatchNorm {
         final dnnl_memory scaleShiftMemory;
         final FloatPointer diffScaleShift;
         final dnnl_memory diffScaleShiftMemory;
-        private final float[] gammaBeta;
         /** Keeps the primitive descriptors reachable while the primitives live. */
         private final dnnl_primitive_desc[] descriptors = new dnnl_primitive_desc[2];
 
@@ -213,7 +214,6 @@ final class DnnlBatchNorm {
             diffScaleShift = new FloatPointer(2 * k.c());
             diffScaleShiftMemory = DnnlConvolution.memory(ss);
             DnnlConvolution.check(dnnl_memory_set_data_handle(diffScaleShiftMemory, diffScaleShift), "memory_set_data_handle");
-            gammaBeta = new float[(int) (2 * k.c())];
         }
 
         private static dnnl_primitive_desc primitiveDesc(dnnl_batch_normalization_desc_t desc, dnnl_primitive_desc hint) {
@@ -245,9 +245,8 @@ final class DnnlBatchNorm {
                 throw new IllegalArgumentException("oneDNN BatchNorm: gamma/beta of length " + gamma.length() + "/"
                         + beta.length() + " for " + c + " channels");
             }
-            System.arraycopy(gamma.toFloatVector(), 0, gammaBeta, 0, c);
-            System.arraycopy(beta.toFloatVector(), 0, gammaBeta, c, c);
-            scaleShift.put(gammaBeta);
+            OffHeap.copyFloats(OffHeap.floatAddress(gamma), scaleShift.address(), c);
+            OffHeap.copyFloats(OffHeap.floatAddress(beta), scaleShift.address() + (long) c * Float.BYTES, c);
         }
 
         void requireShapes(INDArray... arrays) {

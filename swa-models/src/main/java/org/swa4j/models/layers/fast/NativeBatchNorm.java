@@ -1,5 +1,8 @@
 package org.swa4j.models.layers.fast;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -9,7 +12,9 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.swa4j.core.FusedBatchNorm;
 
@@ -72,9 +77,20 @@ public class NativeBatchNorm extends org.deeplearning4j.nn.layers.normalization.
         return layerConf().getCnn2DFormat() == CNN2DFormat.NHWC;
     }
 
+    /** {@code [C]} views of the parameters, by key, with the parameter array each was made from. */
+    private final Map<String, INDArray[]> vectors = new HashMap<>();
+
+    /** Parameter {@code key} as a [C] view, made once per parameter array (DL4J stores them as [1, C]). */
     private INDArray vector(String key) {
         INDArray p = getParam(key);
-        return p.reshape(p.length());
+        INDArray[] cached = vectors.get(key);
+        if (cached == null || cached[0] != p) {
+            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                cached = new INDArray[] {p, p.reshape(p.length())};
+            }
+            vectors.put(key, cached);
+        }
+        return cached[1];
     }
 
     @Override

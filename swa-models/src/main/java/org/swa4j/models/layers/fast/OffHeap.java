@@ -44,6 +44,25 @@ final class OffHeap {
         return a.data().addressPointer().address();
     }
 
+    /** Whether {@code a} is a dense float array (any rank) in host memory, so {@link #floatAddress} applies. */
+    static boolean isHostFloat(INDArray a) {
+        return NativeArrays.cpuBackend() && a.dataType() == DataType.FLOAT && NativeArrays.isDenseC(a);
+    }
+
+    /** Native address of element 0 of {@code a}, a dense float array of any rank (a [C] vector, a [1, C] view). */
+    static long floatAddress(INDArray a) {
+        if (!isHostFloat(a)) {
+            throw new IllegalArgumentException("expected a dense float array in host memory, got " + a.dataType() + " "
+                    + a.shapeInfoToString());
+        }
+        return a.data().addressPointer().address();
+    }
+
+    /** Copies {@code count} floats between native addresses (the ranges must not overlap). */
+    static void copyFloats(long from, long to, long count) {
+        UNSAFE.copyMemory(from, to, count * Float.BYTES);
+    }
+
     static float getFloat(long address, long index) {
         return UNSAFE.getFloat(address + index * Float.BYTES);
     }
