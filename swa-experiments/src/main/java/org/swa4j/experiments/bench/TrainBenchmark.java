@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.swa4j.experiments.results.Provenance;
 import org.swa4j.models.graph.GraphAssembler;
 import org.swa4j.models.layers.LayerFactories;
 import org.swa4j.models.layers.fast.Convolutions;
@@ -53,11 +54,11 @@ public final class TrainBenchmark {
         }
         Result r = measure(a);
         System.out.printf(Locale.ROOT, "model: %s  layers: %s  input: %dx%dx%d  batch: %d  threads: %d  params: %d"
-                        + "  data format: %s  workspaces: %s  float convolutions: %s  OMP_WAIT_POLICY: %s  GLIBC_TUNABLES: %s%n",
+                        + "  data format: %s  workspaces: %s  float convolutions: %s  OMP_WAIT_POLICY: %s  GLIBC_TUNABLES: %s  jvm: %s%n",
                 a.model(), a.layers(), a.channels(), a.height(), a.width(), a.batch(), a.threads(), r.params(),
                 r.channelsLast() ? "NHWC (channels last)" : "NCHW", a.workspaces() ? "enabled" : "none", Convolutions.engine(),
                 System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"),
-                System.getenv().getOrDefault("GLIBC_TUNABLES", "(unset)"));
+                System.getenv().getOrDefault("GLIBC_TUNABLES", "(unset)"), Provenance.currentJvm());
         System.out.printf(Locale.ROOT, "train step ms: median %.1f  min %.1f  max %.1f  (%d steps after %d warm-up)%n",
                 r.medianStepMs(), r.minStepMs(), r.maxStepMs(), a.steps(), a.warmup());
         System.out.println("step ms: " + Arrays.stream(r.stepMs()).mapToObj(ms -> String.format(Locale.ROOT, "%.0f", ms))

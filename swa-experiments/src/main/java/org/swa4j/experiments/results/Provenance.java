@@ -17,7 +17,7 @@ import java.util.Properties;
  * @param swa4jVersion version of this project
  * @param dl4jVersion  Deeplearning4j/ND4J version on the classpath
  * @param backend      ND4J backend class and its BLAS / OneDNN variant
- * @param jvm          vendor, version
+ * @param jvm          vendor, version, and the -X/-XX options it ran with
  * @param os           name, version, architecture
  * @param cpu          processor model and logical cores
  * @param threads      threads the run was allowed (OMP_NUM_THREADS / --threads)
@@ -31,10 +31,19 @@ public record Provenance(String gitCommit, String swa4jVersion, String dl4jVersi
     /** The provenance of this process now, with {@code endTime} null. */
     public static Provenance capture(int threads, String backend, String layers) {
         return new Provenance(currentGitCommit(), version("org.swa4j", "swa-experiments"), version("org.deeplearning4j", "deeplearning4j-nn"),
-                backend, System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"),
+                backend, currentJvm(),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                 cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " logical cores",
                 threads, layers, Instant.now().toString(), null);
+    }
+
+    /** Vendor and version, plus the heap, compiler and collector options this JVM was started with. */
+    public static String currentJvm() {
+        String options = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-XX:") || a.startsWith("-Xm"))
+                .collect(java.util.stream.Collectors.joining(" "));
+        return System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version")
+                + (options.isEmpty() ? "" : " (" + options + ")");
     }
 
     /** A copy with the end time set to now. */
