@@ -16,6 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /** Runtime of {@link SumVertex}. */
 public final class SumVertexImpl extends BaseGraphVertex {
 
+    /** Per input, whether it takes the shared copy of the gradient; decided at the first backward pass. */
+    private boolean[] sharing;
+
     public SumVertexImpl(ComputationGraph graph, String name, int vertexIndex, DataType dataType) {
         super(graph, name, vertexIndex, null, null, dataType);
     }
@@ -54,11 +57,22 @@ public final class SumVertexImpl extends BaseGraphVertex {
         if (!canDoBackward()) {
             throw new IllegalStateException("sum vertex " + vertexName + ": epsilon not set");
         }
-        // every input gets its own copy: DL4J checks that each lives in this vertex's gradient
-        // workspace (the incoming gradient does not), and may accumulate into it in place
+        // the gradient handed on must live in this vertex's gradient workspace (the incoming one does
+        // not), so it is copied; the inputs share one copy where that is safe (EpsilonSharing)
+        if (sharing == null) {
+            sharing = EpsilonSharing.of(graph, vertexIndex);
+        }
         INDArray[] out = new INDArray[inputs.length];
+        INDArray shared = null;
         for (int i = 0; i < inputs.length; i++) {
-            out[i] = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon);
+            if (sharing[i]) {
+                if (shared == null) {
+                    shared = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon);
+                }
+                out[i] = shared;
+            } else {
+                out[i] = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon);
+            }
         }
         return new Pair<>(null, out);
     }
