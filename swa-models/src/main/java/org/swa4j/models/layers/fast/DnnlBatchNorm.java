@@ -130,10 +130,7 @@ final class DnnlBatchNorm {
                     p.var.memory, p.dy.memory, p.scaleShiftMemory, p.dx.memory, p.diffScaleShiftMemory);
         }
         long c = p.key.c();
-        if (dGamma.length() != c || dBeta.length() != c) {
-            throw new IllegalArgumentException("oneDNN BatchNorm: dgamma/dbeta of length " + dGamma.length() + "/"
-                    + dBeta.length() + " for " + c + " channels");
-        }
+        p.requireChannels("dgamma/dbeta", dGamma, dBeta);
         OffHeap.copyFloats(p.diffScaleShift.address(), OffHeap.floatAddress(dGamma), c);
         OffHeap.copyFloats(p.diffScaleShift.address() + c * Float.BYTES, OffHeap.floatAddress(dBeta), c);
     }
@@ -240,13 +237,18 @@ final class DnnlBatchNorm {
         }
 
         void scaleShift(INDArray gamma, INDArray beta) {
-            int c = (int) key.c();
-            if (gamma.length() != c || beta.length() != c) {
-                throw new IllegalArgumentException("oneDNN BatchNorm: gamma/beta of length " + gamma.length() + "/"
-                        + beta.length() + " for " + c + " channels");
-            }
+            long c = key.c();
+            requireChannels("gamma/beta", gamma, beta);
             OffHeap.copyFloats(OffHeap.floatAddress(gamma), scaleShift.address(), c);
-            OffHeap.copyFloats(OffHeap.floatAddress(beta), scaleShift.address() + (long) c * Float.BYTES, c);
+            OffHeap.copyFloats(OffHeap.floatAddress(beta), scaleShift.address() + c * Float.BYTES, c);
+        }
+
+        /** Checks that a scale/shift pair ({@code what}) has one value per channel. */
+        void requireChannels(String what, INDArray scale, INDArray shift) {
+            if (scale.length() != key.c() || shift.length() != key.c()) {
+                throw new IllegalArgumentException("oneDNN BatchNorm: " + what + " of length " + scale.length() + "/"
+                        + shift.length() + " for " + key.c() + " channels");
+            }
         }
 
         void requireShapes(INDArray... arrays) {

@@ -37,11 +37,11 @@ final class OffHeap {
      * the view's offset, and {@code addressPointer()} already points at its first element.
      */
     static long address(INDArray a) {
-        if (a.dataType() != DataType.FLOAT || !BatchNormKernels.supports(a)) {
+        if (a.rank() != 4) {
             throw new IllegalArgumentException("expected a contiguous rank-4 float array in host memory, got " + a.dataType() + " "
                     + a.shapeInfoToString());
         }
-        return a.data().addressPointer().address();
+        return floatAddress(a);
     }
 
     /** Whether {@code a} is a dense float array (any rank) in host memory, so {@link #floatAddress} applies. */
@@ -49,7 +49,7 @@ final class OffHeap {
         return NativeArrays.cpuBackend() && a.dataType() == DataType.FLOAT && NativeArrays.isDenseC(a);
     }
 
-    /** Native address of element 0 of {@code a}, a dense float array of any rank (a [C] vector, a [1, C] view). */
+    /** As {@link #address}, for a dense float array of any rank (a [C] vector, a [1, C] view). */
     static long floatAddress(INDArray a) {
         if (!isHostFloat(a)) {
             throw new IllegalArgumentException("expected a dense float array in host memory, got " + a.dataType() + " "
