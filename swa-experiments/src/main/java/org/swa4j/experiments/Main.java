@@ -12,6 +12,11 @@ import org.swa4j.experiments.cli.ResumeCommand;
 import org.swa4j.experiments.cli.RunCommand;
 import org.swa4j.experiments.geometry.GeometryCommand;
 import org.swa4j.experiments.posthoc.AverageCommand;
+import org.swa4j.experiments.results.CorruptFileException;
+import org.swa4j.experiments.results.ResultsLock;
+import org.swa4j.experiments.results.WriteFailedException;
+import org.swa4j.experiments.runner.RunInterruptedException;
+import org.swa4j.experiments.train.StopRequest;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,6 +37,7 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
+        StopRequest.installSignalHandlers();
         System.exit(execute(args));
     }
 
@@ -53,6 +59,18 @@ public final class Main implements Runnable {
             if (e instanceof IllegalArgumentException) {
                 commandLine.getErr().println("swa: " + e.getMessage());
                 return 2;
+            }
+            if (e instanceof RunInterruptedException r) {
+                commandLine.getErr().println("swa: " + r.getMessage());
+                return r.exitCode();
+            }
+            if (e instanceof ResultsLock.InUseException) {
+                commandLine.getErr().println("swa: " + e.getMessage());
+                return ResultsLock.InUseException.EXIT_CODE;
+            }
+            if (e instanceof WriteFailedException || e instanceof CorruptFileException) {
+                commandLine.getErr().println("swa: " + e.getMessage());
+                return 1;
             }
             throw e;
         });

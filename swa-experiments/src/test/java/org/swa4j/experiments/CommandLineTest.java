@@ -3,8 +3,6 @@ package org.swa4j.experiments;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,18 +16,7 @@ class CommandLineTest {
     Path tmp;
 
     private static String capture(Runnable r) {
-        PrintStream old = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (PrintStream p = new PrintStream(out, true)) {
-            System.setOut(p);
-            System.setErr(p);
-            r.run();
-        } finally {
-            System.setOut(old);
-            System.setErr(oldErr);
-        }
-        return out.toString();
+        return TestOutput.capture(r);
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 
 import org.swa4j.experiments.preset.Preset;
 import org.swa4j.experiments.preset.Presets;
+import org.swa4j.experiments.results.ResultsFormat;
 import org.swa4j.experiments.runner.ExperimentRunner;
 import org.swa4j.experiments.runner.RunOptions;
 import org.swa4j.experiments.runner.Shard;
@@ -82,7 +83,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         Path dir = out != null ? out : Path.of("results", p.name());
         RunOptions options = new RunOptions(p, data == null ? null : data.toString(), !noDownload, t,
-                s == null ? shard : s.toString(), commandLine());
+                s == null ? shard : s.toString(), commandLine(), ResultsFormat.CURRENT);
         ExperimentRunner.start(options, dir, problems);
         return 0;
     }

@@ -23,6 +23,11 @@ public final class ReportGenerator {
             throw new IllegalArgumentException(dir.root() + " is not a results directory: " + dir.runOptions() + " is missing");
         }
         RunOptions options = Json.read(dir.runOptions(), RunOptions.class);
+        List<String> mixed = dir.configurationProblems(options);
+        if (!mixed.isEmpty()) {
+            throw new IllegalArgumentException("no summary of " + dir.root() + ": it mixes configurations, which one summary must not:\n  - "
+                    + String.join("\n  - ", mixed));
+        }
         List<RunRecord> records = dir.records();
         List<SummaryRow> rows = Summary.rows(records);
         Summary.write(dir.summary(), rows);

@@ -4,15 +4,19 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.swa4j.experiments.runner.RunOptions;
 
 /**
  * Combines results directories of the same preset (for example one per {@code --shard}) into one:
  * every finished or diverged record is copied into {@code target/runs/}; records still running are
- * left out (and listed), so the merged summary never claims work that was not done. Rejects
- * directories of different presets and two different finished records of the same method and seed.
+ * left out (and listed), so the merged summary never claims work that was not done. Nothing is
+ * written unless every source agrees: directories of another preset configuration or results format,
+ * records whose configuration differs from their directory's, and a (method, seed) cell held twice
+ * with different results are refused, every one of them named in one message.
  */
 public final class Merge {
 
@@ -24,10 +28,18 @@ public final class Merge {
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("merge needs at least one results directory");
         }
-        ResultsDirectory out = new ResultsDirectory(target);
-        RunOptions first = null;
+        List<String> problems = new ArrayList<>();
         List<String> leftOut = new ArrayList<>();
-        for (Path source : sources) {
+        RunOptions first = null;
+        Path firstDir = null;
+        Map<String, RunRecord> cells = new LinkedHashMap<>();
+        Map<String, Path> origin = new LinkedHashMap<>();
+        List<Path> inputs = new ArrayList<>(sources);
+        ResultsDirectory out = new ResultsDirectory(target);
+        if (Files.isRegularFile(out.runOptions()) && inputs.stream().noneMatch(s -> same(s, target))) {
+            inputs.add(0, target); // merging into a directory that already holds results: they must agree too
+        }
+        for (Path source : inputs) {
             ResultsDirectory in = new ResultsDirectory(source);
             if (!Files.isRegularFile(in.runOptions())) {
                 throw new IllegalArgumentException(source + " is not a results directory: " + in.runOptions() + " is missing");
@@ -35,33 +47,58 @@ public final class Merge {
             RunOptions options = Json.read(in.runOptions(), RunOptions.class);
             if (first == null) {
                 first = options;
-            } else if (!sameGrid(first, options)) {
-                throw new IllegalArgumentException(source + " ran preset '" + options.preset().name()
-                        + "' with a different configuration than " + sources.get(0) + " ('" + first.preset().name()
-                        + "'); only directories of the same preset can be merged");
+                firstDir = source;
+            } else {
+                if (ResultsFormat.of(options.resultsFormat()) != ResultsFormat.of(first.resultsFormat())) {
+                    problems.add(source + " holds results format " + ResultsFormat.of(options.resultsFormat()) + ", " + firstDir
+                            + " format " + ResultsFormat.of(first.resultsFormat()) + " (results of two swa4j versions)");
+                }
+                List<String> diff = JsonDiff.of(first.preset(), options.preset());
+                if (!diff.isEmpty()) {
+                    problems.add(source + " ran preset '" + options.preset().name() + "' with another configuration than " + firstDir
+                            + " ('" + first.preset().name() + "'): " + JsonDiff.summary(first.preset(), options.preset(), 8));
+                }
             }
+            problems.addAll(in.configurationProblems(options));
             for (RunRecord r : in.records()) {
                 if (!r.isFinished() && !r.isDiverged()) {
                     leftOut.add(source + ": " + r.method() + " seed " + r.seed() + " (" + r.status() + ")");
                     continue;
                 }
-                Path dest = out.record(r.method(), r.seed());
-                if (Files.isRegularFile(dest) && !dest.toAbsolutePath().normalize().equals(in.record(r.method(), r.seed()).toAbsolutePath().normalize())) {
-                    RunRecord existing = Json.read(dest, RunRecord.class);
-                    if (existing.isFinished() && !existing.results().equals(r.results())) {
-                        throw new IllegalArgumentException("two different finished results for " + r.method() + " seed " + r.seed()
-                                + ": " + dest + " and " + in.record(r.method(), r.seed()));
-                    }
+                String cell = r.method() + " seed " + r.seed();
+                RunRecord existing = cells.get(cell);
+                if (existing != null && !(existing.status().equals(r.status()) && existing.results().equals(r.results()))) {
+                    problems.add(cell + " is held twice with different results: " + origin.get(cell).resolve("runs") + " ("
+                            + describe(existing) + ") and " + in.runs() + " (" + describe(r) + ")");
+                } else if (existing == null) {
+                    cells.put(cell, r);
+                    origin.put(cell, source);
                 }
-                Json.write(dest, r);
             }
         }
-        Json.write(out.runOptions(), new RunOptions(first.preset(), first.dataDir(), first.allowDownload(), first.threads(),
-                "merged", command));
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("nothing merged into " + target + ":\n  - " + String.join("\n  - ", problems));
+        }
+        Files.createDirectories(target);
+        try (ResultsLock lock = ResultsLock.acquire(target, command)) {
+            for (RunRecord r : cells.values()) {
+                Json.write(out.record(r.method(), r.seed()), r);
+            }
+            Json.write(out.runOptions(), new RunOptions(first.preset(), first.dataDir(), first.allowDownload(), first.threads(),
+                    "merged", command, ResultsFormat.of(first.resultsFormat())));
+        }
         return leftOut;
     }
 
-    private static boolean sameGrid(RunOptions a, RunOptions b) {
-        return Json.mapper().valueToTree(a.preset()).equals(Json.mapper().valueToTree(b.preset()));
+    private static String describe(RunRecord r) {
+        if (r.isDiverged()) {
+            return "diverged at epoch " + r.divergedEpoch();
+        }
+        return r.results().stream().map(b -> String.format(java.util.Locale.ROOT, "%.2f%% at budget %s", b.accuracy(), b.budget()))
+                .reduce((a, b) -> a + ", " + b).orElse("no results");
+    }
+
+    private static boolean same(Path a, Path b) {
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
 }

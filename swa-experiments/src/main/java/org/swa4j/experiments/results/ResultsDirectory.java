@@ -17,6 +17,8 @@ import java.util.stream.Stream;
  *   summary.csv              one row per method and budget (Summary)
  *   report.md, report.html, plots/*.png
  *   swa.log                  the progress log
+ *   models/*.zip             the networks evaluated last, each with its SHA-256 (FILE.sha256)
+ *   .lock                    held by the one process writing the directory (ResultsLock)
  * </pre>
  */
 public record ResultsDirectory(Path root) {
@@ -43,6 +45,23 @@ public record ResultsDirectory(Path root) {
 
     public Path log() {
         return root.resolve("swa.log");
+    }
+
+    /**
+     * Every run record whose configuration is not the one in {@code options} (the directory's
+     * {@code run.json}), each named with the fields that differ: such a record belongs to another
+     * experiment and must not be summarised, resumed or merged with this one.
+     */
+    public List<String> configurationProblems(org.swa4j.experiments.runner.RunOptions options) throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (RunRecord r : records()) {
+            List<String> diff = JsonDiff.of(options.preset(), r.preset());
+            if (!diff.isEmpty()) {
+                problems.add(record(r.method(), r.seed()) + " was run with another configuration than " + runOptions() + ": "
+                        + JsonDiff.summary(options.preset(), r.preset(), 8));
+            }
+        }
+        return problems;
     }
 
     /** All run records, sorted by method order then seed. */

@@ -9,6 +9,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.swa4j.core.AveragedModel;
 import org.swa4j.core.BatchNormUpdate;
 import org.swa4j.data.EpochIterator;
+import org.swa4j.experiments.results.Checksums;
+import org.swa4j.experiments.results.WriteFailedException;
 
 /**
  * The runner's use of {@code org.swa4j.core}: the averaged network, its BatchNorm recalibration on
@@ -35,11 +37,19 @@ final class Averaging {
         BatchNormUpdate.run(model, data);
     }
 
-    /** Saves the averaging state to {@code file} atomically. */
+    /** Saves the averaging state to {@code file} atomically, with its checksum ({@link Checksums}). */
     static void save(AveragedModel average, Path file) throws IOException {
+        Files.deleteIfExists(Checksums.sidecar(file));
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        average.save(tmp);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            average.save(tmp);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            throw new WriteFailedException(file, e);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        Checksums.record(file);
     }
 
     /** Restores a state saved by {@link #save}; {@code net} is the resumed live network. */

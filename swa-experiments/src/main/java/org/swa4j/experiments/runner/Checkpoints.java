@@ -4,7 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -12,20 +18,87 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.swa4j.experiments.results.AtomicFiles;
+import org.swa4j.experiments.results.Checksums;
 import org.swa4j.experiments.results.Json;
 import org.swa4j.models.graph.FlatGradientUpdater;
 
 /**
- * A job's checkpoint directory. Every epoch the runner writes {@code net-E.zip} (weights, BN
+ * A job's checkpoint directory. Every epoch E the runner writes {@code net-E.zip} (weights, BN
  * statistics and updater state), optionally {@code average-E.bin} and {@code probs-E.bin}, each
- * atomically, then {@code state.json} naming epoch E (atomically, last), then deletes the files of
- * older epochs. A process killed at any point leaves a {@code state.json} whose files are complete.
+ * atomically and with its SHA-256 ({@code FILE.sha256}), then commits the epoch by writing
+ * {@code state-E.json} (also checksummed), then deletes the files of epochs older than the previous
+ * committed one. So the two newest committed epochs are on disk: a process killed at any point leaves
+ * complete files, and a file damaged later (a crash during a copy, a full disk, bad storage) fails its
+ * checksum, in which case {@link #latestIntact} falls back to the epoch before, or to none (the job
+ * restarts), and says which.
  */
 public record Checkpoints(Path dir) {
 
-    public Optional<CheckpointState> state() throws IOException {
-        Path f = dir.resolve("state.json");
-        return Files.isRegularFile(f) ? Optional.of(Json.read(f, CheckpointState.class)) : Optional.empty();
+    private static final Pattern STATE = Pattern.compile("state-(\\d+)\\.json");
+    private static final Pattern EPOCH_FILE = Pattern.compile("(net|average|probs|state)-(\\d+)\\.(zip|bin|json)(\\.sha256)?");
+
+    /**
+     * The newest committed epoch whose files are all intact, or empty when there is none (a new job, or
+     * every checkpoint damaged). Every checkpoint passed over is reported with its problem, and so is
+     * the decision: falling back to an older epoch, or restarting the job.
+     */
+    public Optional<CheckpointState> latestIntact(Consumer<String> report) throws IOException {
+        List<Integer> epochs = committedEpochs();
+        for (int i = 0; i < epochs.size(); i++) {
+            int e = epochs.get(i);
+            String problem = problem(e);
+            if (problem == null) {
+                if (i > 0) {
+                    report.accept(dir.getFileName() + ": falling back to the checkpoint after epoch " + e
+                            + " (the newer one is damaged); the epochs after it are trained again, with the same result");
+                }
+                return Optional.of(Json.read(state(e), CheckpointState.class));
+            }
+            report.accept(dir.getFileName() + ": the checkpoint after epoch " + e + " is unusable: " + problem);
+        }
+        if (!epochs.isEmpty()) {
+            report.accept(dir.getFileName() + ": no intact checkpoint left: restarting this job from its first epoch");
+        }
+        return Optional.empty();
+    }
+
+    /** Committed epochs, newest first. */
+    List<Integer> committedEpochs() throws IOException {
+        List<Integer> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Matcher m = STATE.matcher(f.getFileName().toString());
+                if (m.matches()) {
+                    out.add(Integer.parseInt(m.group(1)));
+                }
+            }
+        }
+        out.sort(Comparator.reverseOrder());
+        return out;
+    }
+
+    /** Null when epoch {@code e}'s state and files are intact, else the first problem found. */
+    private String problem(int e) throws IOException {
+        String p = Checksums.problem(state(e));
+        if (p != null) {
+            return p;
+        }
+        for (Path f : List.of(net(e), average(e), probabilities(e))) {
+            if (f.equals(net(e)) || Files.exists(f) || Checksums.hasChecksum(f)) {
+                p = Checksums.problem(f);
+                if (p != null) {
+                    return p;
+                }
+            }
+        }
+        return null;
+    }
+
+    public Path state(int epoch) {
+        return dir.resolve("state-" + epoch + ".json");
     }
 
     public Path net(int epoch) {
@@ -40,21 +113,26 @@ public record Checkpoints(Path dir) {
         return dir.resolve("probs-" + epoch + ".bin");
     }
 
-    /** Saves a network with its updater state, atomically. */
+    /** Saves a network with its updater state, atomically and checksummed. */
     public static void saveNet(ComputationGraph net, Path file) throws IOException {
-        AtomicFiles.write(file, out -> ModelSerializer.writeModel(net, out, true));
+        AtomicFiles.writeChecked(file, out -> ModelSerializer.writeModel(net, out, true));
     }
 
-    /** Restores a network saved by {@link #saveNet}, with its updater state (on its direct path). */
+    /**
+     * Restores a network saved by {@link #saveNet}, with its updater state (on its direct path), after
+     * checking it against its checksum ({@link org.swa4j.experiments.results.CorruptFileException} if it does not match).
+     */
     public static ComputationGraph loadNet(Path file) throws IOException {
+        Checksums.requireIntactIfChecked(file);
         return FlatGradientUpdater.install(ModelSerializer.restoreComputationGraph(file.toFile(), true));
     }
 
     public static void saveArray(INDArray array, Path file) throws IOException {
-        AtomicFiles.write(file, out -> Nd4j.write(array, new java.io.DataOutputStream(out)));
+        AtomicFiles.writeChecked(file, out -> Nd4j.write(array, new java.io.DataOutputStream(out)));
     }
 
     public static INDArray loadArray(Path file) throws IOException {
+        Checksums.requireIntactIfChecked(file);
         try (InputStream in = Files.newInputStream(file)) {
             return Nd4j.read(new java.io.DataInputStream(in));
         }
@@ -72,14 +150,20 @@ public record Checkpoints(Path dir) {
         }
     }
 
-    /** Commits epoch {@code state.epochsDone()}: writes state.json, then removes older epochs' files. */
+    /**
+     * Commits epoch {@code state.epochsDone()}: writes its state file, then removes the files of every
+     * epoch but this one and the newest committed one before it.
+     */
     public void commit(CheckpointState state) throws IOException {
-        Json.write(dir.resolve("state.json"), state);
-        String keep = "-" + state.epochsDone() + ".";
+        int e = state.epochsDone();
+        AtomicFiles.writeChecked(state(e), out -> out.write((Json.mapper().writeValueAsString(state) + "\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        List<Integer> keep = new ArrayList<>(List.of(e));
+        committedEpochs().stream().filter(x -> x < e).findFirst().ifPresent(keep::add);
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.toList()) {
-                String n = f.getFileName().toString();
-                if ((n.startsWith("net-") || n.startsWith("average-") || n.startsWith("probs-")) && !n.contains(keep)) {
+                Matcher m = EPOCH_FILE.matcher(f.getFileName().toString());
+                if (m.matches() && !keep.contains(Integer.parseInt(m.group(2)))) {
                     Files.deleteIfExists(f);
                 }
             }

@@ -12,13 +12,19 @@ import org.swa4j.experiments.preset.Preset;
 import org.swa4j.experiments.preset.PresetProblems;
 import org.swa4j.experiments.preset.PresetValidator;
 import org.swa4j.experiments.report.ReportGenerator;
+import org.swa4j.experiments.results.Checksums;
 import org.swa4j.experiments.results.Json;
+import org.swa4j.experiments.results.JsonDiff;
 import org.swa4j.experiments.results.Provenance;
 import org.swa4j.experiments.results.ResultsDirectory;
+import org.swa4j.experiments.results.ResultsFormat;
+import org.swa4j.experiments.results.ResultsLock;
 import org.swa4j.experiments.results.RunRecord;
 import org.swa4j.experiments.results.Summary;
 import org.swa4j.experiments.results.SummaryRow;
+import org.swa4j.experiments.results.WriteFailedException;
 import org.swa4j.experiments.train.Networks;
+import org.swa4j.experiments.train.StopRequest;
 import org.swa4j.models.layers.fast.Convolutions;
 import org.swa4j.models.layers.fast.FusedLayerFactory;
 
@@ -27,6 +33,11 @@ import org.swa4j.models.layers.fast.FusedLayerFactory;
  * (listing every problem at once), writes {@code run.json}, runs each unfinished cell (continuing
  * from its checkpoint if there is one), then regenerates {@code summary.csv} and the report.
  * {@link #resume} does the same from a directory's {@code run.json}.
+ *
+ * <p>One process at a time writes a directory ({@link ResultsLock}). Results of another swa4j
+ * results format or another configuration are refused with the difference named. A stop request
+ * (SIGTERM, SIGINT) or a failed write (a full disk) ends the run with {@link RunInterruptedException},
+ * whose message says what is kept and how to continue.
  */
 public final class ExperimentRunner {
 
@@ -42,13 +53,7 @@ public final class ExperimentRunner {
         List<String> problems = new ArrayList<>(earlyProblems);
         problems.addAll(PresetValidator.staticProblems(p));
         ResultsDirectory results = new ResultsDirectory(dir);
-        if (Files.isRegularFile(results.runOptions())) {
-            RunOptions existing = Json.read(results.runOptions(), RunOptions.class);
-            if (!Json.mapper().valueToTree(existing.preset()).equals(Json.mapper().valueToTree(p))) {
-                problems.add(dir + " already holds results of a different configuration of preset '" + existing.preset().name()
-                        + "'; use `swa resume " + dir + "` to continue it, or another --out");
-            }
-        }
+        problems.addAll(existingResultsProblems(options, results));
         ImageDataset data = null;
         if (problems.isEmpty()) {
             Environment env = new Environment(options);
@@ -68,10 +73,49 @@ public final class ExperimentRunner {
             throw new PresetProblems(p.name() == null ? "?" : p.name(), problems);
         }
         Files.createDirectories(dir);
-        if (!Files.isRegularFile(results.runOptions())) {
-            Json.write(results.runOptions(), options);
+        try (ResultsLock lock = ResultsLock.acquire(dir, options.command())) {
+            // checked again under the lock: another process may have started this directory meanwhile
+            List<String> late = existingResultsProblems(options, results);
+            if (!late.isEmpty()) {
+                throw new PresetProblems(p.name() == null ? "?" : p.name(), late);
+            }
+            if (!Files.isRegularFile(results.runOptions())) {
+                Json.write(results.runOptions(), options);
+            }
+            return runCells(options, results, data, lock.previousHolder());
         }
-        return runCells(options, results, data);
+    }
+
+    /**
+     * Why the results already in {@code dir} cannot be continued with {@code options}: another results
+     * format (an older or newer swa4j), another configuration of the preset, or records of another
+     * configuration; each problem names the difference.
+     */
+    static List<String> existingResultsProblems(RunOptions options, ResultsDirectory results) throws IOException {
+        List<String> problems = new ArrayList<>();
+        Path dir = results.root();
+        if (!Files.isRegularFile(results.runOptions())) {
+            if (!results.records().isEmpty()) {
+                problems.add(dir + " holds run records but no run.json: not a results directory this version can continue");
+            }
+            return problems;
+        }
+        RunOptions existing = Json.read(results.runOptions(), RunOptions.class);
+        int format = ResultsFormat.of(existing.resultsFormat());
+        if (format != ResultsFormat.CURRENT) {
+            problems.add(dir + " was written by a swa4j with results format " + format + " (" + results.runOptions()
+                    + "); this swa4j writes format " + ResultsFormat.CURRENT + ", whose numbers differ, so the two are never mixed: "
+                    + "finish it with the swa4j that started it, or start again with another --out");
+            return problems;
+        }
+        List<String> diff = JsonDiff.of(existing.preset(), options.preset());
+        if (!diff.isEmpty()) {
+            problems.add(dir + " already holds results of another configuration of preset '" + existing.preset().name() + "' ("
+                    + JsonDiff.summary(existing.preset(), options.preset(), 8) + "; run.json first); use `swa resume " + dir
+                    + "` to continue it, or another --out");
+        }
+        problems.addAll(results.configurationProblems(existing));
+        return problems;
     }
 
     /** Continues the run in {@code dir} with the options it was started with. */
@@ -84,20 +128,34 @@ public final class ExperimentRunner {
         return start(options, dir, List.of());
     }
 
-    private static List<SummaryRow> runCells(RunOptions options, ResultsDirectory dir, ImageDataset data) throws IOException {
+    private static List<SummaryRow> runCells(RunOptions options, ResultsDirectory dir, ImageDataset data, String staleLock)
+            throws IOException {
         Preset p = options.preset();
         Nd4j.getEnvironment().setMaxThreads(options.threads());
         Nd4j.factory().blas().setMaxThreads(options.threads());
         List<Cell> cells = Shard.parse(options.shard()).select(Cell.all(p));
         List<Cell> todo = new ArrayList<>();
+        List<String> damaged = new ArrayList<>();
         long planned = 0;
         for (Cell c : cells) {
             if (!finished(dir, p, c)) {
                 todo.add(c);
                 planned += epochs(p, c);
+            } else {
+                String problem = damagedModel(dir, p, c);
+                if (problem != null) {
+                    damaged.add(c + ": " + problem + "; running the cell again (deterministic: the same results)");
+                    todo.add(c);
+                    planned += epochs(p, c);
+                }
             }
         }
         try (ProgressLog log = new ProgressLog(dir.log(), planned)) {
+            if (staleLock != null) {
+                log.line("the lock of " + dir.root() + " was left by a process that ended without releasing it (" + staleLock
+                        + "); taken over");
+            }
+            damaged.forEach(log::line);
             log.line("swa4j: preset " + p.name() + " (" + p.dataset() + ", " + p.model() + ", B = " + p.budgetEpochs()
                     + ", seeds " + p.seeds() + "), shard " + options.shard() + ": " + cells.size() + " cells, " + todo.size()
                     + " to run (" + planned + " epochs), threads " + options.threads() + ", results in " + dir.root());
@@ -107,11 +165,28 @@ public final class ExperimentRunner {
                 log.line("cell " + k + "/" + todo.size() + ": " + c);
                 Provenance prov = Provenance.capture(options.threads(), backend(), Networks.layerFactoryName(p));
                 JobContext ctx = new JobContext(p, c, data, dir, log, prov);
-                switch (c.job()) {
-                    case "sgd" -> SgdJob.run(ctx);
-                    case "fge" -> FgeJob.run(ctx);
-                    case "swa" -> SwaJob.run(ctx);
-                    default -> throw new IllegalStateException("unknown job " + c.job());
+                try {
+                    StopRequest.check(0, 0);
+                    switch (c.job()) {
+                        case "sgd" -> SgdJob.run(ctx);
+                        case "fge" -> FgeJob.run(ctx);
+                        case "swa" -> SwaJob.run(ctx);
+                        default -> throw new IllegalStateException("unknown job " + c.job());
+                    }
+                } catch (StopRequest.Stopped s) {
+                    String where = ctx.checkpoints().committedEpochs().stream().findFirst()
+                            .map(e -> "the checkpoint after epoch " + e + " of " + c + " is complete")
+                            .orElse(c + " had not finished an epoch");
+                    String m = "stopped by " + s.signalName() + " during " + c + " (epoch " + (s.epoch() + 1) + " abandoned after "
+                            + s.stepsDone() + " steps); " + where + ", and every finished cell is kept. Continue with: swa resume "
+                            + dir.root();
+                    log.line(m);
+                    throw new RunInterruptedException(m, s.exitCode(), s);
+                } catch (WriteFailedException w) {
+                    String m = w.getMessage() + ". The results and checkpoints written before are intact; free space (or fix the "
+                            + "cause), then continue with: swa resume " + dir.root();
+                    log.line(m);
+                    throw new RunInterruptedException(m, 1, w);
                 }
             }
             List<SummaryRow> rows = ReportGenerator.regenerate(dir);
@@ -133,6 +208,31 @@ public final class ExperimentRunner {
             }
         }
         return true;
+    }
+
+    /**
+     * A finished cell's saved model that fails its checksum, as a sentence, or null. Models written
+     * without a checksum (older versions) are accepted as they are.
+     */
+    static String damagedModel(ResultsDirectory dir, Preset p, Cell c) throws IOException {
+        Path models = dir.root().resolve("models");
+        if (!Files.isDirectory(models)) {
+            return null;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(models)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".zip")).sorted().toList()) {
+                String rel = models.relativize(f).toString();
+                boolean ofCell = c.methods(p).stream().anyMatch(m -> rel.startsWith(m + "-seed" + c.seed() + ".")
+                        || rel.startsWith(m + "-seed" + c.seed() + "-"));
+                if (ofCell && Checksums.hasChecksum(f)) {
+                    String problem = Checksums.problem(f);
+                    if (problem != null) {
+                        return problem;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     static long epochs(Preset p, Cell c) {

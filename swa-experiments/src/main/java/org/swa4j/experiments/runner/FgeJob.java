@@ -19,6 +19,8 @@ import org.swa4j.experiments.metrics.MetricsAccumulator;
 import org.swa4j.experiments.metrics.PredictionMetrics;
 import org.swa4j.experiments.preset.Preset;
 import org.swa4j.experiments.results.BudgetResult;
+import org.swa4j.experiments.results.Checksums;
+import org.swa4j.experiments.results.CorruptFileException;
 import org.swa4j.experiments.results.EpochMetrics;
 import org.swa4j.experiments.results.RunRecord;
 import org.swa4j.experiments.train.EpochOutcome;
@@ -52,7 +54,7 @@ final class FgeJob {
         Preset.FgeOptions f = p.fge();
         int first = p.fgeStartEpoch();
         Checkpoints ck = ctx.checkpoints();
-        CheckpointState s = ck.state().orElse(null);
+        CheckpointState s = ck.latestIntact(ctx.log()::line).orElse(null);
         Map<String, List<EpochMetrics>> epochs = new LinkedHashMap<>(Map.of("fge", new ArrayList<>()));
         Map<String, List<BudgetResult>> results = new LinkedHashMap<>(Map.of("fge", new ArrayList<>()));
         DataSetIterator test = ctx.testIterator();
@@ -137,16 +139,20 @@ final class FgeJob {
         }
         ctx.writeRecord("fge", RunRecord.FINISHED, null, epochs.get("fge"), results.get("fge"), true);
         ck.delete();
-        Files.deleteIfExists(startFile(ctx));
+        Checksums.deleteWithChecksum(startFile(ctx));
     }
 
     /** The SGD network after epoch {@code first}: the sgd job's copy, else retrained identically. */
     private static ComputationGraph startingPoint(JobContext ctx, int first) throws IOException {
         Path file = startFile(ctx);
         if (Files.isRegularFile(file)) {
-            return Checkpoints.loadNet(file);
+            try {
+                return Checkpoints.loadNet(file);
+            } catch (CorruptFileException e) {
+                ctx.log().line(ctx.cell() + ": the SGD checkpoint at epoch " + first + " is unusable: " + e.getMessage());
+            }
         }
-        ctx.log().line(ctx.cell() + ": no SGD checkpoint at epoch " + first + " in this directory; retraining SGD to it "
+        ctx.log().line(ctx.cell() + ": no intact SGD checkpoint at epoch " + first + " in this directory; retraining SGD to it "
                 + "(deterministic: the same weights as the sgd job's)");
         Preset p = ctx.preset();
         ComputationGraph net = Networks.create(p, ctx.data(), ctx.seed());

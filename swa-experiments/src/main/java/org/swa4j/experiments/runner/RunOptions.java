@@ -13,6 +13,9 @@ import org.swa4j.experiments.preset.Preset;
  * @param threads       threads for ND4J (OMP) and data loading
  * @param shard         "i/n"
  * @param command       the command line that created the directory
+ * @param resultsFormat the {@link org.swa4j.experiments.results.ResultsFormat} of the swa4j that created it (null
+ *                      in directories written before it was recorded)
  */
-public record RunOptions(Preset preset, String dataDir, boolean allowDownload, int threads, String shard, String command) {
+public record RunOptions(Preset preset, String dataDir, boolean allowDownload, int threads, String shard, String command,
+        Integer resultsFormat) {
 }

@@ -41,7 +41,7 @@ final class SgdJob {
         boolean withEma = p.methods().contains("ema");
         boolean withSgd = p.methods().contains("sgd");
         Checkpoints ck = ctx.checkpoints();
-        CheckpointState s = ck.state().orElse(null);
+        CheckpointState s = ck.latestIntact(ctx.log()::line).orElse(null);
         ComputationGraph net;
         AveragedModel ema = null;
         Map<String, List<EpochMetrics>> epochs = new LinkedHashMap<>();

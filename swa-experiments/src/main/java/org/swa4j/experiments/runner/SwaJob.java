@@ -51,7 +51,7 @@ final class SwaJob {
         boolean cyclic = "cyclic".equals(o.schedule());
         int total = p.swaEpochs();
         Checkpoints ck = ctx.checkpoints();
-        CheckpointState s = ck.state().orElse(null);
+        CheckpointState s = ck.latestIntact(ctx.log()::line).orElse(null);
         Map<String, List<EpochMetrics>> epochs = new LinkedHashMap<>(Map.of("swa", new ArrayList<>()));
         Map<String, List<BudgetResult>> results = new LinkedHashMap<>(Map.of("swa", new ArrayList<>()));
         ComputationGraph net;

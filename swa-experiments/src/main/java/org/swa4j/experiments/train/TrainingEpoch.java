@@ -10,7 +10,8 @@ import org.swa4j.data.EpochIterator;
  * step (per-iteration learning rates) and after it (EMA updates, FGE snapshots). ND4J's random
  * generator is reseeded from (seed, epoch) first, so an epoch computes the same thing whether the
  * run was interrupted before it or not. A NaN or infinite loss stops the epoch and marks it diverged;
- * the after-step hook is not called for that step.
+ * the after-step hook is not called for that step. A stop request ({@link StopRequest}: SIGTERM,
+ * SIGINT) ends the pass before the next step with {@link StopRequest.Stopped}.
  */
 public final class TrainingEpoch {
 
@@ -33,6 +34,7 @@ public final class TrainingEpoch {
         long steps = 0;
         long iteration = firstIteration;
         while (train.hasNext()) {
+            StopRequest.check(epoch, steps);
             DataSet batch = train.next();
             if (before != null) {
                 before.at(iteration);

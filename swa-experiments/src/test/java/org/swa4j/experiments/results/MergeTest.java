@@ -1,6 +1,7 @@
 package org.swa4j.experiments.results;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +25,7 @@ class MergeTest {
 
     private Path shard(String name, Preset p, List<RunRecord> records) throws IOException {
         ResultsDirectory d = new ResultsDirectory(tmp.resolve(name));
-        Json.write(d.runOptions(), new RunOptions(p, null, false, 2, "0/2", "swa run --preset quick --shard x"));
+        Json.write(d.runOptions(), new RunOptions(p, null, false, 2, "0/2", "swa run --preset quick --shard x", ResultsFormat.CURRENT));
         for (RunRecord r : records) {
             Json.write(d.record(r.method(), r.seed()), r);
         }
@@ -53,15 +54,34 @@ class MergeTest {
     }
 
     @Test
-    void refusesConflictsAndDifferentPresets() throws Exception {
+    void refusesConflictsAndDifferentPresetsNamingEveryOne() throws Exception {
         Preset p = Presets.load("quick");
-        Path a = shard("a", p, List.of(rec(p, "sgd", 1, RunRecord.FINISHED, 88.1)));
-        Path b = shard("b", p, List.of(rec(p, "sgd", 1, RunRecord.FINISHED, 77.0)));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Merge.merge(List.of(a, b), tmp.resolve("m1"), "test"));
-        assertTrue(e.getMessage().contains("two different finished results for sgd seed 1"), e.getMessage());
+        Path a = shard("a", p, List.of(rec(p, "sgd", 1, RunRecord.FINISHED, 88.1), rec(p, "swa", 2, RunRecord.FINISHED, 89.0),
+                rec(p, "ema", 3, RunRecord.FINISHED, 87.0)));
+        Path b = shard("b", p, List.of(rec(p, "sgd", 1, RunRecord.FINISHED, 77.0), rec(p, "swa", 2, RunRecord.FINISHED, 88.0),
+                rec(p, "ema", 3, RunRecord.FINISHED, 87.0)));
+        Path m1 = tmp.resolve("m1");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Merge.merge(List.of(a, b), m1, "test"));
+        assertTrue(e.getMessage().contains("sgd seed 1 is held twice with different results"), e.getMessage());
+        assertTrue(e.getMessage().contains("88.10% at budget 1.0") && e.getMessage().contains("77.00% at budget 1.0"), e.getMessage());
+        assertTrue(e.getMessage().contains("swa seed 2 is held twice"), e.getMessage());
+        assertFalse(e.getMessage().contains("ema seed 3"), "equal results of one cell are not a conflict: " + e.getMessage());
+        assertFalse(Files.exists(m1), "nothing is written when the merge is refused");
+
         Path c = shard("c", p.withBudget(20), List.of());
         e = assertThrows(IllegalArgumentException.class, () -> Merge.merge(List.of(a, c), tmp.resolve("m2"), "test"));
-        assertTrue(e.getMessage().contains("different configuration"), e.getMessage());
+        assertTrue(e.getMessage().contains("with another configuration") && e.getMessage().contains("budget_epochs: "
+                + p.budgetEpochs() + " vs 20"), e.getMessage());
+
+        ResultsDirectory old = new ResultsDirectory(tmp.resolve("old"));
+        Json.write(old.runOptions(), new RunOptions(p, null, false, 2, "0/1", "swa run --preset quick", null));
+        e = assertThrows(IllegalArgumentException.class, () -> Merge.merge(List.of(a, old.root()), tmp.resolve("m3"), "test"));
+        assertTrue(e.getMessage().contains("results format 1") && e.getMessage().contains("format " + ResultsFormat.CURRENT),
+                e.getMessage());
+
+        Path d = shard("d", p, List.of(rec(p.withBudget(9), "sgd", 4, RunRecord.FINISHED, 80.0)));
+        e = assertThrows(IllegalArgumentException.class, () -> Merge.merge(List.of(d), tmp.resolve("m4"), "test"));
+        assertTrue(e.getMessage().contains("sgd-seed4.json was run with another configuration")
+                && e.getMessage().contains("budget_epochs: " + p.budgetEpochs() + " vs 9"), e.getMessage());
     }
 }
