@@ -11,7 +11,7 @@ out="${2:-$(mktemp -d -t swa4j-spread-XXXX)}"
 shift $(( $# < 2 ? $# : 2 ))
 mkdir -p "$out"
 while read -r variant; do
-  name=$(echo "$variant" | tr ' =' '_-')
+  name=$(echo "$variant" | tr ' =' '_-' | sed 's/^-u_/unset_/; s/_-u_/_unset_/g')
   settings=(); [[ "$variant" != default ]] && read -r -a settings <<< "$variant"
   echo "== $variant" >&2
   rm -rf "${out:?}/$name"

@@ -249,6 +249,18 @@ public final class ExperimentRunner {
         return Nd4j.getBackend().getClass().getSimpleName() + " (BLAS " + env.getProperty("blas.vendor", "?") + ", "
                 + System.getProperty("javacpp.platform.extension", "no platform extension") + "; float convolutions: "
                 + Convolutions.engine() + "; fused-layer graphs: "
-                + (new FusedLayerFactory().channelsLast() ? "channels last (NHWC)" : "NCHW") + ")";
+                + (new FusedLayerFactory().channelsLast() ? "channels last (NHWC)" : "NCHW") + kernelSettings() + ")";
+    }
+
+    /** The environment settings that change kernels, and so float rounding, when set. */
+    static String kernelSettings() {
+        StringBuilder sb = new StringBuilder();
+        for (String k : new String[] {"ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"}) {
+            String v = System.getenv(k);
+            if (v != null && !v.isBlank()) {
+                sb.append("; ").append(k).append('=').append(v);
+            }
+        }
+        return sb.toString();
     }
 }

@@ -139,7 +139,22 @@ final class DnnlConvolution {
             return "libnd4j conv2d (" + Runtime.FAILURE.getMessage() + ")";
         }
         dnnl_version_t v = dnnl_version();
-        return "oneDNN " + v.major() + "." + v.minor() + "." + v.patch() + " (direct)";
+        return "oneDNN " + v.major() + "." + v.minor() + "." + v.patch() + " (direct, ISA " + effectiveIsa() + ")";
+    }
+
+    /** The instruction set oneDNN's kernels use here ("avx512_core", "avx2"): it decides their float rounding. */
+    static String effectiveIsa() {
+        int isa = org.bytedeco.dnnl.global.dnnl.dnnl_get_effective_cpu_isa();
+        try {
+            for (java.lang.reflect.Field f : org.bytedeco.dnnl.global.dnnl.class.getFields()) {
+                if (f.getName().startsWith("dnnl_cpu_isa_") && f.getType() == int.class && f.getInt(null) == isa) {
+                    return f.getName().substring("dnnl_cpu_isa_".length());
+                }
+            }
+        } catch (IllegalAccessException e) {
+            // public constants: not reached
+        }
+        return "0x" + Integer.toHexString(isa);
     }
 
     /** Whether these arrays can take the oneDNN path: float, dense in C order. */
