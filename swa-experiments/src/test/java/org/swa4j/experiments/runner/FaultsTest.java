@@ -241,18 +241,7 @@ class FaultsTest {
     }
 
     private Path copy(Path source, String name) throws IOException {
-        Path target = tmp.resolve(name);
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path f : files.toList()) {
-                Path t = target.resolve(source.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(t);
-                } else if (!f.getFileName().toString().equals(".lock")) {
-                    Files.copy(f, t);
-                }
-            }
-        }
-        return target;
+        return TinyRunAccess.copy(source, tmp.resolve(name));
     }
 
     /** SHA-256 of every file under {@code d} but the log and the lock, by relative path. */
