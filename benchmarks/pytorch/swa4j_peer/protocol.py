@@ -1,0 +1,301 @@
+"""swa4j's four-method protocol (org.swa4j.experiments.runner: SgdJob, FgeJob, SwaJob) for one seed.
+
+- sgd: B epochs, the preset's schedule set once per epoch; torch.optim.SGD(momentum, weight_decay) on every
+  parameter (heavy-ball v = mu v + g + wd w, w -= lr v, as swa4j's Momentum with coupled L2 on all
+  parameters). Test metrics after every epoch.
+- ema: along the same run, after every step ema = d ema + (1 - d) w (the first update copies w);
+  BatchNorm running statistics are copied from the live network, not averaged; before each evaluation
+  they are recomputed (bn_update) on pass e of the BatchNorm stream (seed 0x5EEDB00B + seed).
+- fge: from the SGD weights and momentum after epoch round(start_fraction B), epochs up to B with the
+  triangular rate per iteration (iteration counted from FGE's start), a snapshot after every iteration i
+  with (i + 1) mod C == C div 2, whose test probabilities are added to a running sum; the prediction is
+  the mean; the snapshots keep their own BatchNorm statistics. One budget.
+- swa: one run of round(max budget B) epochs from the same initialisation with the SWA schedule;
+  after epoch e (0-based) with e + 1 >= start and (e + 1 - start) mod every_epochs == 0 the weights are
+  folded into avg += (w - avg) / (n + 1); once n > 0, BN update then test metrics after every epoch;
+  the result at budget b is the one after epoch round(b B).
+
+bn_update (swa4j's BatchNormUpdate, the reference's bn_update): one training-mode forward per batch, each
+BatchNorm's mean and variance become the batch-size-weighted average of the batch means and biased
+variances. The training loss reported per epoch is the mean over steps of cross-entropy + wd/2 * |w|^2
+(DL4J's score); training accuracy is that of the training-mode forward before each step.
+"""
+import copy
+import math
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from . import models, presets
+from .metrics import prediction_metrics
+
+BATCH_NORM_SEED_OFFSET = 0x5EEDB00B
+EVAL_BATCH = 256
+
+
+class Diverged(Exception):
+    def __init__(self, epoch):
+        super().__init__(f"non-finite training loss in epoch {epoch}")
+        self.epoch = epoch
+
+
+def epoch_row(epoch, lr, loss, accuracy, test, seconds):
+    """An EpochMetrics record; test is (accuracy, nll, ece) or None."""
+    return {"epoch": epoch, "lr": lr, "train_loss": loss, "train_accuracy": accuracy,
+            "test_loss": None if test is None else test[1], "test_accuracy": None if test is None else test[0],
+            "test_ece": None if test is None else test[2], "seconds": seconds}
+
+
+def budget_result(budget, epochs, test):
+    return {"budget": float(budget), "epochs": epochs, "accuracy": test[0], "nll": test[1], "ece": test[2]}
+
+
+class Average:
+    """swa4j's AveragedModel: SWA (decay None) or EMA of the parameters; buffers (BN statistics) copied."""
+
+    def __init__(self, model, decay=None):
+        self.model = copy.deepcopy(model)
+        self.decay = decay
+        self.count = 0
+
+    @torch.no_grad()
+    def update(self, live):
+        for a, w in zip(self.model.parameters(), live.parameters()):
+            if not torch.isfinite(w).all():
+                raise ValueError("weights contain NaN or infinity; not folded into the average")
+            if self.count == 0:
+                a.copy_(w)
+            elif self.decay is None:
+                a.add_(w - a, alpha=1.0 / (self.count + 1))
+            else:
+                a.mul_(self.decay).add_(w, alpha=1.0 - self.decay)
+        for a, b in zip(self.model.buffers(), live.buffers()):
+            a.copy_(b)
+        self.count += 1
+
+
+class SeedRun:
+    """What the jobs of one seed share: preset, data, seed, clock and log."""
+
+    def __init__(self, preset, data, seed, log):
+        self.p = preset
+        self.data = data
+        self.seed = seed
+        self.log = log
+        self.iterations_per_epoch = math.ceil(data.train_size / preset["batch_size"])
+
+    def network(self):
+        model = models.build(self.p["model"], self.data.channels, 10, self.seed)
+        optimiser = torch.optim.SGD(model.parameters(), lr=self.p["lr_init"], momentum=self.p["momentum"],
+                                    weight_decay=self.p["weight_decay"])
+        return model, optimiser
+
+    @staticmethod
+    def set_lr(optimiser, lr):
+        if not (lr > 0 and math.isfinite(lr)):
+            raise ValueError(f"learning rate {lr} must be finite and > 0")
+        for group in optimiser.param_groups:
+            group["lr"] = lr
+
+    def train_epoch(self, model, optimiser, epoch, first_iteration, before=None, after=None):
+        """(mean loss, train accuracy %, steps) of pass `epoch`; raises Diverged on a non-finite loss."""
+        model.train()
+        wd = self.p["weight_decay"]
+        params = list(model.parameters())
+        loss_sum, steps, correct, seen = 0.0, 0, 0, 0
+        iteration = first_iteration
+        for x, y in self.data.train_pass(self.p["batch_size"], self.seed, epoch, self.p["augment"]):
+            if before is not None:
+                before(iteration)
+            x, y = torch.from_numpy(x), torch.from_numpy(y)
+            logits = model(x)
+            loss = F.cross_entropy(logits, y)
+            with torch.no_grad():
+                score = loss.item() + (0.5 * wd * sum(float((q * q).sum()) for q in params) if wd > 0 else 0.0)
+            if not math.isfinite(score):
+                raise Diverged(epoch + 1)
+            optimiser.zero_grad(set_to_none=True)
+            loss.backward()
+            optimiser.step()
+            correct += int((logits.detach().argmax(dim=1) == y).sum())
+            seen += len(y)
+            loss_sum += score
+            steps += 1
+            if after is not None:
+                after(iteration)
+            iteration += 1
+        return loss_sum / steps, 100.0 * correct / seen, steps
+
+    @torch.no_grad()
+    def probabilities(self, model):
+        """Softmax test probabilities (float32 rounded, as float64) in inference mode, [N, classes]."""
+        was_training = model.training
+        model.eval()
+        parts = [F.softmax(model(torch.from_numpy(x)), dim=1).double().numpy() for x, _ in
+                 self.data.test_batches(EVAL_BATCH)]
+        model.train(was_training)
+        return np.concatenate(parts)
+
+    def evaluate(self, model):
+        return prediction_metrics(self.probabilities(model), self.data.test_labels)
+
+    @torch.no_grad()
+    def recalibrate(self, model, epoch):
+        """bn_update over pass `epoch` of the BatchNorm stream."""
+        norms = models.batch_norms(model)
+        for bn in norms:
+            bn.start_recalibration()
+        model.train()
+        for x, _ in self.data.train_pass(self.p["batch_size"], BATCH_NORM_SEED_OFFSET + self.seed, epoch, self.p["augment"]):
+            model(torch.from_numpy(x))
+        for bn in norms:
+            bn.finish_recalibration()
+
+    def line(self, text):
+        self.log(f"seed {self.seed}: {text}")
+
+
+def sgd_job(run):
+    """The sgd and ema records, and FGE's starting point ((model, optimiser) states) when FGE is asked for."""
+    p = run.p
+    methods = p["methods"]
+    with_ema = "ema" in methods
+    first = presets.fge_start_epoch(p) if "fge" in methods else None
+    epochs = p["budget_epochs"] if {"sgd", "ema"} & set(methods) else first
+    model, optimiser = run.network()
+    ema = Average(model, p["ema"]["decay"]) if with_ema else None
+    rows = {"sgd": [], "ema": []}
+    results = {"sgd": [], "ema": []}
+    fge_start = None
+    if first == 0:
+        fge_start = (copy.deepcopy(model.state_dict()), copy.deepcopy(optimiser.state_dict()))
+    start = time.perf_counter()
+    iteration = 0
+    try:
+        for e in range(epochs):
+            t0 = time.perf_counter()
+            lr = presets.sgd_lr(p, e)
+            run.set_lr(optimiser, lr)
+            loss, acc, steps = run.train_epoch(model, optimiser, e, iteration,
+                                               after=(lambda i: ema.update(model)) if with_ema else None)
+            iteration += steps
+            m = run.evaluate(model)
+            seconds = time.perf_counter() - start
+            rows["sgd"].append(epoch_row(e + 1, lr, loss, acc, m, seconds))
+            text = f"sgd epoch {e + 1}/{epochs} lr {lr:.4g} loss {loss:.4f} train {acc:.2f}% test {m[0]:.2f}% nll {m[1]:.4f}"
+            me = None
+            if with_ema:
+                run.recalibrate(ema.model, e)
+                me = run.evaluate(ema.model)
+                rows["ema"].append(epoch_row(e + 1, lr, None, None, me, seconds))
+                text += f" | ema test {me[0]:.2f}%"
+            if e + 1 == p["budget_epochs"]:
+                results["sgd"].append(budget_result(1.0, e + 1, m))
+                if with_ema:
+                    results["ema"].append(budget_result(1.0, e + 1, me))
+            if first is not None and e + 1 == first:
+                fge_start = (copy.deepcopy(model.state_dict()), copy.deepcopy(optimiser.state_dict()))
+            run.line(text + f" ({time.perf_counter() - t0:.1f}s)")
+    except Diverged as d:
+        run.line(f"sgd DIVERGED in epoch {d.epoch}")
+        return {m: ("diverged", d.epoch, rows[m], []) for m in ("sgd", "ema") if m in methods}, fge_start, d.epoch
+    return {m: ("finished", None, rows[m], results[m]) for m in ("sgd", "ema") if m in methods}, fge_start, None
+
+
+def fge_job(run, fge_start):
+    p = run.p
+    f = p["fge"]
+    first = presets.fge_start_epoch(p)
+    model, optimiser = run.network()
+    model.load_state_dict(fge_start[0])
+    optimiser.load_state_dict(fge_start[1])
+    cycle = presets.fge_cycle(p, run.iterations_per_epoch)
+    state = {"lr": float("nan"), "sum": None, "snapshots": 0}
+
+    def before(i):
+        state["lr"] = presets.fge_lr(i, cycle, f["lr1"], f["lr2"])
+        run.set_lr(optimiser, state["lr"])
+
+    def after(i):
+        if presets.fge_snapshot(i, cycle):
+            probs = run.probabilities(model)
+            state["sum"] = probs if state["sum"] is None else state["sum"] + probs
+            state["snapshots"] += 1
+
+    rows, results = [], []
+    start = time.perf_counter()
+    iteration = 0
+    try:
+        for e in range(first, p["budget_epochs"]):
+            t0 = time.perf_counter()
+            loss, acc, steps = run.train_epoch(model, optimiser, e, iteration, before, after)
+            iteration += steps
+            m = None
+            text = f"fge epoch {e + 1}/{p['budget_epochs']} lr {state['lr']:.4g} loss {loss:.4f} train {acc:.2f}%"
+            if state["snapshots"] > 0:
+                m = prediction_metrics(state["sum"] / state["snapshots"], run.data.test_labels)
+                text += f" | fge ({state['snapshots']} snapshots) test {m[0]:.2f}% nll {m[1]:.4f}"
+            rows.append(epoch_row(e + 1, state["lr"], loss, acc, m, time.perf_counter() - start))
+            if e + 1 == p["budget_epochs"]:
+                if m is None:
+                    raise ValueError(f"FGE took no snapshot in {p['budget_epochs'] - first} epochs (cycle {cycle} iterations)")
+                results.append(budget_result(1.0, e + 1, m))
+            run.line(text + f" ({time.perf_counter() - t0:.1f}s)")
+    except Diverged as d:
+        run.line(f"fge DIVERGED in epoch {d.epoch}")
+        return {"fge": ("diverged", d.epoch, rows, [])}
+    return {"fge": ("finished", None, rows, results)}
+
+
+def swa_job(run):
+    p = run.p
+    total = presets.swa_epochs(p)
+    model, optimiser = run.network()
+    swa = Average(model)
+    rows, results = [], []
+    start = time.perf_counter()
+    iteration = 0
+    try:
+        for e in range(total):
+            t0 = time.perf_counter()
+            lr = presets.swa_lr(p, e)
+            run.set_lr(optimiser, lr)
+            loss, acc, steps = run.train_epoch(model, optimiser, e, iteration)
+            iteration += steps
+            if presets.swa_averages_after(p, e):
+                swa.update(model)
+            text = f"swa epoch {e + 1}/{total} lr {lr:.4g} loss {loss:.4f} train {acc:.2f}%"
+            m = None
+            if swa.count > 0:
+                run.recalibrate(swa.model, e)
+                m = run.evaluate(swa.model)
+                text += f" | swa (n={swa.count}) test {m[0]:.2f}% nll {m[1]:.4f}"
+            rows.append(epoch_row(e + 1, lr, loss, acc, m, time.perf_counter() - start))
+            for b in p["swa"]["budgets"]:
+                if presets.epochs_at(p, b) == e + 1:
+                    results.append(budget_result(b, e + 1, m))
+            run.line(text + f" ({time.perf_counter() - t0:.1f}s)")
+    except Diverged as d:
+        run.line(f"swa DIVERGED in epoch {d.epoch}")
+        return {"swa": ("diverged", d.epoch, rows, [])}
+    return {"swa": ("finished", None, rows, results)}
+
+
+def run_seed(run):
+    """Every method of the preset for one seed: {method: (status, diverged epoch, epoch rows, results)}."""
+    methods = run.p["methods"]
+    out = {}
+    if {"sgd", "ema", "fge"} & set(methods):
+        records, fge_start, diverged_at = sgd_job(run)
+        out.update(records)
+        if "fge" in methods:
+            if fge_start is None:
+                run.line(f"fge: the SGD run diverged in epoch {diverged_at}, before FGE's start")
+                out["fge"] = ("diverged", diverged_at, [], [])
+            else:
+                out.update(fge_job(run, fge_start))
+    if "swa" in methods:
+        out.update(swa_job(run))
+    return out

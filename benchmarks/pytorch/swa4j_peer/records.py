@@ -1,0 +1,127 @@
+"""A results directory in swa4j's layout, readable by `bin/swa report` and `bin/swa parity`:
+
+    DIR/run.json               org.swa4j.experiments.runner.RunOptions (preset, data_dir, allow_download, threads, shard,
+                               command, results_format)
+    DIR/runs/METHOD-seedK.json org.swa4j.experiments.results.RunRecord (method, seed, status, diverged_epoch, preset,
+                               provenance, epochs, results), snake_case keys as swa4j's Json writes them
+    DIR/swa.log                the progress lines
+
+Provenance uses swa4j's fields: the backend names PyTorch (version, threads, MKL-DNN), `jvm` the Python
+that ran it, `dl4j_version` says none, `layers` says torch.nn. Files are written atomically (a temporary
+file renamed over the target).
+"""
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import torch
+
+from . import models
+
+REPO = Path(__file__).resolve().parents[3]
+BACKEND_PREFIX = "PyTorch"
+# org.swa4j.experiments.results.ResultsFormat: 2 = convolutions initialised fan-out, weight decay on every
+# parameter (the rules models.py and protocol.py implement)
+RESULTS_FORMAT = 2
+
+
+def write_json(path, value):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix="." + path.name, suffix=".tmp", dir=path.parent)
+    with os.fdopen(fd, "w") as f:
+        json.dump(value, f, indent=2)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
+def now():
+    return datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def git_commit():
+    try:
+        out = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=40"], cwd=REPO, capture_output=True,
+                             text=True, timeout=30)
+        return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def project_version():
+    m = re.search(r"<artifactId>swa4j[^<]*</artifactId>\s*<version>([^<]+)</version>", (REPO / "pom.xml").read_text())
+    return m.group(1) if m else "unknown"
+
+
+def cpu_model():
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.machine()
+
+
+def provenance(threads, start_time, end_time=None):
+    python = f"CPython {platform.python_version()} ({sys.executable})"
+    return {
+        "git_commit": git_commit(),
+        "swa4j_version": project_version(),
+        "dl4j_version": "none (PyTorch peer, benchmarks/pytorch/parity.py)",
+        "backend": f"{BACKEND_PREFIX} {torch.__version__} CPU (MKL-DNN {'on' if torch.backends.mkldnn.enabled else 'off'}, "
+                   f"{torch.get_num_threads()} intra-op threads; {python})",
+        "jvm": f"none: {python}",
+        "os": f"{platform.system()} {platform.release()} {platform.machine()}",
+        "cpu": f"{cpu_model()}, {os.cpu_count()} logical cores",
+        "threads": threads,
+        "layers": f"torch.nn (convolutions {models.CONV_INIT}, BatchNorm running variance biased as swa4j)",
+        "start_time": start_time,
+        "end_time": end_time,
+    }
+
+
+class ResultsDirectory:
+    def __init__(self, root):
+        self.root = Path(root)
+
+    def record_path(self, method, seed):
+        return self.root / "runs" / f"{method}-seed{seed}.json"
+
+    def write_run_options(self, preset, data_dir, threads, shard, command):
+        """Writes run.json, or checks that an existing one (another shard) holds the same preset and format."""
+        path = self.root / "run.json"
+        if path.is_file():
+            existing = json.loads(path.read_text())
+            diff = sorted(k for k in set(preset) | set(existing.get("preset", {}))
+                          if preset.get(k) != existing.get("preset", {}).get(k))
+            if diff or existing.get("results_format") != RESULTS_FORMAT:
+                raise ValueError(f"{path} holds another configuration (differs in {diff or ['results_format']}); "
+                                 "use another --out")
+            return
+        write_json(path, {"preset": preset, "data_dir": data_dir, "allow_download": False, "threads": threads,
+                          "shard": shard, "command": command, "results_format": RESULTS_FORMAT})
+
+    def finished(self, method, seed):
+        path = self.record_path(method, seed)
+        if not path.is_file():
+            return False
+        return json.loads(path.read_text()).get("status") in ("finished", "diverged")
+
+    def write_record(self, method, seed, status, diverged_epoch, preset, prov, epochs, results):
+        write_json(self.record_path(method, seed), {
+            "method": method, "seed": seed, "status": status, "diverged_epoch": diverged_epoch, "preset": preset,
+            "provenance": prov, "epochs": epochs, "results": results})
+
+    def log(self, line):
+        self.root.mkdir(parents=True, exist_ok=True)
+        stamped = f"{datetime.now().strftime('%H:%M:%S')} {line}"
+        print(stamped, flush=True)
+        with open(self.root / "swa.log", "a") as f:
+            f.write(stamped + "\n")
