@@ -14,21 +14,27 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.swa4j.experiments.preset.Preset;
 import org.swa4j.experiments.results.AtomicFiles;
 import org.swa4j.experiments.results.EpochMetrics;
 import org.swa4j.experiments.results.RunRecord;
 import org.swa4j.experiments.results.SummaryRow;
+import org.swa4j.experiments.runner.Schedules;
 
 /**
- * The report's figures as PNG files (XChart): test error against epoch for SGD and SWA (mean over
- * seeds, as the paper's Figure 3), the learning-rate schedules of each method, and test accuracy
- * against budget with one-standard-deviation error bars.
+ * The report's figures as PNG files (XChart): test error against epoch for every method (mean over
+ * seeds, as the paper's Figure 3; FGE is its ensemble, EMA and SWA their averages), the learning
+ * rates as the runs set them (SGD and SWA per epoch, FGE and cyclic SWA per iteration, with FGE's
+ * snapshot points), and test accuracy against budget with 95% confidence intervals, the methods side
+ * by side at each budget.
  */
 public final class Plots {
 
     public static final String TEST_ERROR = "test-error.png";
     public static final String LEARNING_RATE = "learning-rate.png";
     public static final String ACCURACY_BUDGET = "accuracy-budget.png";
+
+    private static final List<String> METHODS = List.of("sgd", "ema", "fge", "swa");
 
     private Plots() {
     }
@@ -37,44 +43,105 @@ public final class Plots {
     public static List<String> write(Path dir, List<RunRecord> records, List<SummaryRow> summary) throws IOException {
         List<String> written = new ArrayList<>();
         XYChart error = chart("Test error (mean over seeds)", "epoch", "test error (%)");
-        for (String method : List.of("sgd", "swa", "ema")) {
+        for (String method : METHODS) {
             Map<Integer, double[]> curve = meanByEpoch(records, method, m -> m.testAccuracy() == null ? null : 100 - m.testAccuracy());
-            addSeries(error, method.toUpperCase(), curve);
+            addSeries(error, label(method), curve);
         }
         if (save(error, dir.resolve(TEST_ERROR))) {
             written.add(TEST_ERROR);
         }
-        XYChart lr = chart("Learning-rate schedules (seed of the first record)", "epoch", "learning rate");
+        XYChart lr = chart("Learning rates as set (seed of the first record)", "epoch", "learning rate");
         for (String method : List.of("sgd", "fge", "swa")) {
-            records.stream().filter(r -> r.method().equals(method) && !r.epochs().isEmpty()).findFirst().ifPresent(r -> {
-                Map<Integer, double[]> curve = new TreeMap<>();
-                for (EpochMetrics m : r.epochs()) {
-                    if (m.lr() != null) {
-                        curve.put(m.epoch(), new double[] {m.lr(), 1});
-                    }
-                }
-                addSeries(lr, method.toUpperCase(), curve);
-            });
+            records.stream().filter(r -> r.method().equals(method) && !r.epochs().isEmpty()).findFirst()
+                    .ifPresent(r -> learningRates(lr, r));
         }
         if (save(lr, dir.resolve(LEARNING_RATE))) {
             written.add(LEARNING_RATE);
         }
-        XYChart budget = chart("Test accuracy against budget (mean +/- std over seeds)", "budget (x SGD budget)", "test accuracy (%)");
-        for (String method : List.of("sgd", "ema", "fge", "swa")) {
+        XYChart budget = chart("Test accuracy against budget: mean and 95% CI over seeds", "budget (x SGD budget)",
+                "test accuracy (%)");
+        double width = 0.06;
+        for (int k = 0; k < METHODS.size(); k++) {
+            String method = METHODS.get(k);
             List<SummaryRow> rows = summary.stream().filter(r -> r.method().equals(method)).toList();
             if (rows.isEmpty()) {
                 continue;
             }
-            double[] x = rows.stream().mapToDouble(SummaryRow::budget).toArray();
+            double offset = (k - (METHODS.size() - 1) / 2.0) * width / (METHODS.size() - 1);
+            double[] x = rows.stream().mapToDouble(r -> r.budget() + offset).toArray();
             double[] y = rows.stream().mapToDouble(SummaryRow::accMean).toArray();
-            double[] e = rows.stream().mapToDouble(r -> Double.isFinite(r.accStd()) ? r.accStd() : 0).toArray();
-            XYSeries s = budget.addSeries(method.toUpperCase(), x, y, e);
+            double[] e = rows.stream().mapToDouble(r -> Double.isFinite(r.accCi95High()) ? r.accCi95High() - r.accMean() : 0).toArray();
+            XYSeries s = budget.addSeries(label(method), x, y, e);
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             s.setMarker(SeriesMarkers.CIRCLE);
         }
         if (save(budget, dir.resolve(ACCURACY_BUDGET))) {
             written.add(ACCURACY_BUDGET);
         }
         return written;
+    }
+
+    private static String label(String method) {
+        return switch (method) {
+            case "fge" -> "FGE (ensemble)";
+            case "ema" -> "EMA (average)";
+            case "swa" -> "SWA (average)";
+            default -> method.toUpperCase(java.util.Locale.ROOT);
+        };
+    }
+
+    /**
+     * The rates of one record: SGD and reference-schedule SWA hold one rate per epoch (drawn as steps);
+     * FGE and cyclic SWA change it every iteration, recomputed from the preset with the runner's own
+     * schedule functions and the record's step counts (records without step counts: one point per epoch).
+     */
+    private static void learningRates(XYChart chart, RunRecord r) {
+        Preset p = r.preset();
+        long perEpoch = r.epochs().stream().map(EpochMetrics::iterations).filter(java.util.Objects::nonNull).findFirst().orElse(0L);
+        boolean cyclicSwa = r.method().equals("swa") && p.swa() != null && "cyclic".equals(p.swa().schedule());
+        if ((r.method().equals("fge") || cyclicSwa) && perEpoch > 0) {
+            int first = r.epochs().get(0).epoch() - 1;
+            long total = perEpoch * r.epochs().size();
+            long cycle = r.method().equals("fge") ? Math.max(2, Math.round(p.fge().cycleEpochs() * perEpoch))
+                    : (long) p.swa().everyEpochs() * perEpoch;
+            double[] x = new double[(int) total];
+            double[] y = new double[(int) total];
+            List<double[]> snapshots = new ArrayList<>();
+            for (int i = 0; i < total; i++) {
+                x[i] = first + (i + 1.0) / perEpoch;
+                y[i] = r.method().equals("fge") ? Schedules.fge(i, cycle, p.fge().lr1(), p.fge().lr2())
+                        : Schedules.cyclic(i, cycle, p.swa().cyclicLr1(), p.swa().cyclicLr2());
+                if (r.method().equals("fge") ? Schedules.fgeSnapshot(i, cycle) : (i + 1) % cycle == 0) {
+                    snapshots.add(new double[] {x[i], y[i]});
+                }
+            }
+            XYSeries s = chart.addSeries(r.method().toUpperCase(java.util.Locale.ROOT) + " per iteration", x, y);
+            s.setMarker(SeriesMarkers.NONE);
+            if (!snapshots.isEmpty()) {
+                XYSeries m = chart.addSeries(r.method().equals("fge") ? "FGE snapshots" : "SWA averaging points",
+                        snapshots.stream().mapToDouble(v -> v[0]).toArray(), snapshots.stream().mapToDouble(v -> v[1]).toArray());
+                m.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                m.setMarker(SeriesMarkers.DIAMOND);
+            }
+            return;
+        }
+        List<Double> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        for (EpochMetrics m : r.epochs()) {
+            if (m.lr() != null) {
+                x.add(m.epoch() - 1.0);
+                y.add(m.lr());
+                x.add((double) m.epoch());
+                y.add(m.lr());
+            }
+        }
+        if (!x.isEmpty()) {
+            boolean perIteration = r.method().equals("fge") || cyclicSwa;
+            XYSeries s = chart.addSeries(r.method().toUpperCase(java.util.Locale.ROOT) + " per epoch"
+                    + (perIteration ? " (the record has no step counts)" : ""), x.stream().mapToDouble(Double::doubleValue).toArray(),
+                    y.stream().mapToDouble(Double::doubleValue).toArray());
+            s.setMarker(SeriesMarkers.NONE);
+        }
     }
 
     private static XYChart chart(String title, String x, String y) {

@@ -13,7 +13,15 @@ package org.swa4j.experiments.results;
  * @param testAccuracy  test accuracy in percent
  * @param testEce       test expected calibration error in percent
  * @param seconds       wall-clock seconds since the run started (including evaluation)
+ * @param iterations    training steps in the epoch (null for a method that does not train, and in records
+ *                      written before it was recorded); the report draws per-iteration rates from it
  */
 public record EpochMetrics(int epoch, Double lr, Double trainLoss, Double trainAccuracy, Double testLoss,
-        Double testAccuracy, Double testEce, double seconds) {
+        Double testAccuracy, Double testEce, double seconds, Long iterations) {
+
+    /** A row without a step count (a method that does not train: EMA, an evaluation). */
+    public EpochMetrics(int epoch, Double lr, Double trainLoss, Double trainAccuracy, Double testLoss, Double testAccuracy,
+            Double testEce, double seconds) {
+        this(epoch, lr, trainLoss, trainAccuracy, testLoss, testAccuracy, testEce, seconds, null);
+    }
 }

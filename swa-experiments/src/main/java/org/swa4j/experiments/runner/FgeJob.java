@@ -123,7 +123,7 @@ final class FgeJob {
             }
             double seconds = secondsBefore + (System.nanoTime() - start) / 1e9;
             epochs.get("fge").add(new EpochMetrics(e + 1, lastLr[0], out.meanLoss(), out.accuracy(), m == null ? null : m.nll(),
-                    m == null ? null : m.accuracy(), m == null ? null : m.ece(), seconds));
+                    m == null ? null : m.accuracy(), m == null ? null : m.ece(), seconds, out.iterations()));
             if (e + 1 == p.budgetEpochs()) {
                 if (m == null) {
                     throw new IllegalStateException("FGE took no snapshot in " + (p.budgetEpochs() - first) + " epochs (cycle "

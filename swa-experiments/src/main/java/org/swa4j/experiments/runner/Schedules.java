@@ -23,7 +23,7 @@ import org.swa4j.experiments.preset.Preset;
  * a cycle may be a fraction of an epoch (small CPU presets); for an even whole number of epochs per
  * cycle it equals {@code FgeSchedule} (checked by a test).
  */
-final class Schedules {
+public final class Schedules {
 
     private Schedules() {
     }
@@ -42,18 +42,18 @@ final class Schedules {
         return SwaSchedule.swa(p.lrInit(), p.swa().lr(), p.swa().start(), p.swaEpochs()).valueAt(0, epoch);
     }
 
-    static double fge(long iteration, long cycle, double lr1, double lr2) {
+    public static double fge(long iteration, long cycle, double lr1, double lr2) {
         double t = (double) (iteration % cycle) / cycle;
         return t < 0.5 ? lr1 * (1.0 - 2.0 * t) + lr2 * 2.0 * t : lr1 * (2.0 * t - 1.0) + lr2 * (2.0 - 2.0 * t);
     }
 
     /** Whether FGE takes a snapshot after iteration {@code iteration} (0-based): at each cycle's minimum. */
-    static boolean fgeSnapshot(long iteration, long cycle) {
+    public static boolean fgeSnapshot(long iteration, long cycle) {
         return (iteration + 1) % cycle == cycle / 2;
     }
 
     /** Cyclic SWA rate after {@code iteration} (0-based) steps of the job. */
-    static double cyclic(long iteration, long cycle, double lr1, double lr2) {
+    public static double cyclic(long iteration, long cycle, double lr1, double lr2) {
         return new CyclicSchedule(lr1, lr2, Math.toIntExact(cycle)).valueAt(Math.toIntExact(iteration), 0);
     }
 }

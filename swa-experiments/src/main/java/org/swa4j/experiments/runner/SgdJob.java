@@ -101,7 +101,8 @@ final class SgdJob {
             PredictionMetrics m = Evaluation.of(net, test);
             String line = String.format(java.util.Locale.ROOT, "%s: epoch %d/%d lr %.4g loss %.4f train %.2f%% test %.2f%% nll %.4f",
                     ctx.cell(), e + 1, p.budgetEpochs(), lr, o.meanLoss(), o.accuracy(), m.accuracy(), m.nll());
-            EpochMetrics sgdRow = new EpochMetrics(e + 1, lr, o.meanLoss(), o.accuracy(), m.nll(), m.accuracy(), m.ece(), seconds);
+            EpochMetrics sgdRow = new EpochMetrics(e + 1, lr, o.meanLoss(), o.accuracy(), m.nll(), m.accuracy(), m.ece(), seconds,
+                    o.iterations());
             if (withSgd) {
                 epochs.get("sgd").add(sgdRow);
             }

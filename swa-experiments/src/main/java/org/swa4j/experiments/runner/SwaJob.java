@@ -115,7 +115,7 @@ final class SwaJob {
             }
             double seconds = secondsBefore + (System.nanoTime() - start) / 1e9;
             epochs.get("swa").add(new EpochMetrics(e + 1, lastLr[0], out.meanLoss(), out.accuracy(), m == null ? null : m.nll(),
-                    m == null ? null : m.accuracy(), m == null ? null : m.ece(), seconds));
+                    m == null ? null : m.accuracy(), m == null ? null : m.ece(), seconds, out.iterations()));
             for (Double b : o.budgets()) {
                 if (p.epochsAt(b) == e + 1) {
                     results.get("swa").add(new BudgetResult(b, e + 1, m.accuracy(), m.nll(), m.ece()));

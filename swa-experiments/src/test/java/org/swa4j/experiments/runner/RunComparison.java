@@ -33,6 +33,6 @@ final class RunComparison {
 
     private static List<EpochMetrics> withoutTime(List<EpochMetrics> epochs) {
         return epochs.stream().map(e -> new EpochMetrics(e.epoch(), e.lr(), e.trainLoss(), e.trainAccuracy(), e.testLoss(),
-                e.testAccuracy(), e.testEce(), 0)).toList();
+                e.testAccuracy(), e.testEce(), 0, e.iterations())).toList();
     }
 }
