@@ -33,7 +33,8 @@ import picocli.CommandLine.Command;
         description = "Stochastic Weight Averaging for the JVM: reproduce the comparison of SGD, EMA, FGE and SWA "
                 + "(Izmailov et al., UAI 2018) on DL4J.",
         subcommands = {RunCommand.class, ResumeCommand.class, ReportCommand.class, PresetsCommand.class,
-            ModelsCommand.class, MergeCommand.class, GeometryCommand.class, AverageCommand.class, BenchTrainCommand.class})
+            ModelsCommand.class, MergeCommand.class, GeometryCommand.class, AverageCommand.class, BenchTrainCommand.class,
+            org.swa4j.experiments.cli.ParityCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

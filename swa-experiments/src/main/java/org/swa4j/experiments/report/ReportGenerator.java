@@ -11,7 +11,11 @@ import org.swa4j.experiments.results.Summary;
 import org.swa4j.experiments.results.SummaryRow;
 import org.swa4j.experiments.runner.RunOptions;
 
-/** Regenerates {@code summary.csv}, {@code report.md}, {@code report.html} and the plots of a results directory. */
+/**
+ * Regenerates {@code summary.csv}, {@code report.md}, {@code report.html} and the plots of a results directory,
+ * and its PyTorch parity comparison when the peer's results are in {@code DIR/peer/}
+ * ({@link org.swa4j.experiments.parity.ParityFiles#refresh}).
+ */
 public final class ReportGenerator {
 
     private ReportGenerator() {
@@ -31,6 +35,7 @@ public final class ReportGenerator {
         List<RunRecord> records = dir.records();
         List<SummaryRow> rows = Summary.rows(records);
         Summary.write(dir.summary(), rows);
+        org.swa4j.experiments.parity.ParityFiles.refresh(dir.root());
         ReportWriter.write(dir.root(), options.preset(), options.command(), records, rows);
         return rows;
     }

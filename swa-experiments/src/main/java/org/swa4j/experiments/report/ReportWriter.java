@@ -25,7 +25,8 @@ import tech.tablesaw.api.Table;
  * SGD at the same budget, and the paper's number with our difference where the preset matches a
  * row of the paper), the figures of {@link Plots}, the per-seed results, every diverged run, and,
  * when {@code swa geometry DIR} has written {@code DIR/geometry.md}, that section as it is (its links
- * are relative to DIR; in the HTML through {@link MarkdownHtml}).
+ * are relative to DIR; in the HTML through {@link MarkdownHtml}), and likewise the PyTorch parity section
+ * {@code DIR/parity.md}.
  * It states what was measured; the paper's numbers are printed beside ours, never in their place.
  */
 public final class ReportWriter {
@@ -86,9 +87,12 @@ public final class ReportWriter {
         md.append("Raw data: `summary.csv`, one JSON record per method and seed in `runs/`, the log in `swa.log`.\n");
         Optional<String> geometry = geometrySection(dir);
         geometry.ifPresent(g -> md.append('\n').append(g.endsWith("\n") ? g : g + "\n"));
+        Optional<String> parity = paritySection(dir);
+        parity.ifPresent(g -> md.append('\n').append(g.endsWith("\n") ? g : g + "\n"));
+        String sections = String.join("\n", java.util.stream.Stream.of(geometry, parity).flatMap(Optional::stream).toList());
         AtomicFiles.writeString(dir.resolve("report.md"), md.toString());
         AtomicFiles.writeString(dir.resolve("report.html"), html(preset, md.toString(), table, perSeed, plots, diverged,
-                geometry.orElse(null)));
+                sections.isEmpty() ? null : sections));
     }
 
     /** The comparison table shown in the report (strings, already formatted). */
@@ -177,6 +181,12 @@ public final class ReportWriter {
     /** {@code dir/geometry.md} (written by {@code swa geometry DIR}) if there is one. */
     static Optional<String> geometrySection(Path dir) throws IOException {
         Path file = dir.resolve("geometry.md");
+        return Files.isRegularFile(file) ? Optional.of(Files.readString(file)) : Optional.empty();
+    }
+
+    /** {@code dir/parity.md} (written by {@code swa parity DIR PEER_DIR}, or by the report from {@code DIR/peer/}) if there is one. */
+    static Optional<String> paritySection(Path dir) throws IOException {
+        Path file = dir.resolve("parity.md");
         return Files.isRegularFile(file) ? Optional.of(Files.readString(file)) : Optional.empty();
     }
 
