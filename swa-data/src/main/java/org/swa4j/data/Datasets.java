@@ -26,6 +26,22 @@ public final class Datasets {
         return NAMES;
     }
 
+    /**
+     * The published sizes and shape of data set {@code name} (Fashion-MNIST and MNIST: Xiao et al. 2017 and
+     * LeCun et al.; CIFAR: Krizhevsky 2009; ImageNet: the ILSVRC-2012 release), without opening any file.
+     */
+    public static DatasetSpec spec(String name) {
+        return switch (name) {
+            case "fashion-mnist" -> new DatasetSpec(name, 60_000, 10_000, 10, 1, 28, 28);
+            case "fashion-mnist-embedded" -> new DatasetSpec(name, 6_000, 2_000, 10, 1, 28, 28);
+            case "mnist" -> new DatasetSpec(name, 60_000, 10_000, 10, 1, 28, 28);
+            case "cifar10" -> new DatasetSpec(name, 50_000, 10_000, 10, 3, 32, 32);
+            case "cifar100" -> new DatasetSpec(name, 50_000, 10_000, 100, 3, 32, 32);
+            case "imagenet" -> new DatasetSpec(name, 1_281_167, 50_000, 1_000, 3, 224, 224);
+            default -> throw new IllegalArgumentException("data set '" + name + "' is unknown; known: " + NAMES);
+        };
+    }
+
     /** Opens data set {@code name}. */
     public static ImageDataset open(String name, DataOptions options) {
         return switch (name) {

@@ -41,6 +41,26 @@ class DatasetsTest {
     }
 
     @Test
+    void publishedSpecsMatchWhatOpensHere() {
+        for (String name : List.of("fashion-mnist-embedded", "fashion-mnist")) {
+            if (name.equals("fashion-mnist") && !Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist"))) {
+                continue;
+            }
+            ImageDataset set = Datasets.open(name, DataOptions.builder().allowDownload(false).workers(1).build());
+            DatasetSpec spec = Datasets.spec(name);
+            assertEquals(List.of(set.trainSize(), set.testSize(), set.numClasses(), set.channels(), set.height(), set.width()),
+                    List.of(spec.trainSize(), spec.testSize(), spec.classes(), spec.channels(), spec.height(), spec.width()), name);
+        }
+        DatasetSpec cifar = Datasets.spec("cifar100");
+        assertEquals(List.of(50_000, 10_000, 100, 3, 32, 32), List.of(cifar.trainSize(), cifar.testSize(), cifar.classes(),
+                cifar.channels(), cifar.height(), cifar.width()), "CIFAR-100 (Krizhevsky 2009)");
+        assertEquals(1_281_167, Datasets.spec("imagenet").trainSize(), "ILSVRC-2012 training images");
+        assertEquals(6_000, Datasets.spec("fashion-mnist").trainSize(6_000));
+        assertEquals(60_000, Datasets.spec("fashion-mnist").trainSize(null));
+        assertThrows(IllegalArgumentException.class, () -> Datasets.spec("svhn"));
+    }
+
+    @Test
     void cifar10FromTheOfficialLayoutNormalisedWithResnetConstants() throws Exception {
         Fixtures.writeCifar10(dir.resolve("cifar-10-batches-bin"), 6, 7);
         ImageDataset set = Datasets.open("cifar10", local().build());
