@@ -10,6 +10,7 @@ import org.swa4j.experiments.cli.PresetsCommand;
 import org.swa4j.experiments.cli.ReportCommand;
 import org.swa4j.experiments.cli.ResumeCommand;
 import org.swa4j.experiments.cli.RunCommand;
+import org.swa4j.experiments.ensemble.EnsembleGapCommand;
 import org.swa4j.experiments.geometry.GeometryCommand;
 import org.swa4j.experiments.posthoc.AverageCommand;
 import org.swa4j.experiments.results.CorruptFileException;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Command;
                 + "(Izmailov et al., UAI 2018) on DL4J.",
         subcommands = {RunCommand.class, ResumeCommand.class, ReportCommand.class, PresetsCommand.class,
             ModelsCommand.class, MergeCommand.class, GeometryCommand.class, AverageCommand.class, BenchTrainCommand.class,
-            org.swa4j.experiments.cli.ParityCommand.class})
+            org.swa4j.experiments.cli.ParityCommand.class, EnsembleGapCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

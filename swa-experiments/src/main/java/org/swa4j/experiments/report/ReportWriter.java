@@ -87,9 +87,13 @@ public final class ReportWriter {
         md.append("Raw data: `summary.csv`, one JSON record per method and seed in `runs/`, the log in `swa.log`.\n");
         Optional<String> geometry = geometrySection(dir);
         geometry.ifPresent(g -> md.append('\n').append(g.endsWith("\n") ? g : g + "\n"));
+        Optional<String> ensembleGap = Files.isRegularFile(dir.resolve("ensemble-gap.md"))
+                ? Optional.of(Files.readString(dir.resolve("ensemble-gap.md"))) : Optional.empty();
+        ensembleGap.ifPresent(g -> md.append('\n').append(g.endsWith("\n") ? g : g + "\n"));
         Optional<String> parity = paritySection(dir);
         parity.ifPresent(g -> md.append('\n').append(g.endsWith("\n") ? g : g + "\n"));
-        String sections = String.join("\n", java.util.stream.Stream.of(geometry, parity).flatMap(Optional::stream).toList());
+        String sections = String.join("\n", java.util.stream.Stream.of(geometry, ensembleGap, parity).flatMap(Optional::stream)
+                .toList());
         AtomicFiles.writeString(dir.resolve("report.md"), md.toString());
         AtomicFiles.writeString(dir.resolve("report.html"), html(preset, md.toString(), table, perSeed, plots, diverged,
                 sections.isEmpty() ? null : sections));
