@@ -50,6 +50,14 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--layers", paramLabel = "NAME", description = "layer implementation (stock, native, ...; default: the preset's)")
     String layers;
 
+    @Option(names = "--dry-run", description = "print the exact plan (learning rates, averaging epochs, FGE cycles and snapshots, "
+            + "evaluations, work and estimated time) and train nothing")
+    boolean dryRun;
+
+    @Option(names = "--images-per-second", paramLabel = "R", description = "with --dry-run: training images/s to estimate with "
+            + "(measure it on the target machine with `swa bench-train`); default: measured here with a few training steps")
+    Double imagesPerSecond;
+
     @Override
     public Integer call() throws Exception {
         Preset p = Presets.load(preset);
@@ -80,6 +88,17 @@ public final class RunCommand implements Callable<Integer> {
             s = Shard.parse(shard);
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
+        }
+        if (dryRun) {
+            problems.addAll(org.swa4j.experiments.preset.PresetValidator.staticProblems(p));
+            if (imagesPerSecond != null && !(imagesPerSecond > 0)) {
+                problems.add("--images-per-second " + imagesPerSecond + " must be > 0");
+            }
+            if (!problems.isEmpty()) {
+                throw new org.swa4j.experiments.preset.PresetProblems(p.name() == null ? "?" : p.name(), problems);
+            }
+            System.out.print(DryRun.describe(p, imagesPerSecond, t));
+            return 0;
         }
         Path dir = out != null ? out : Path.of("results", p.name());
         RunOptions options = new RunOptions(p, data == null ? null : data.toString(), !noDownload, t,

@@ -52,6 +52,14 @@ public final class Schedules {
         return (iteration + 1) % cycle == cycle / 2;
     }
 
+    /**
+     * Whether the SWA run folds its weights into the average after epoch {@code epoch} (1-based): from
+     * {@code swa.start} on, every {@code swa.every_epochs} epochs (timgaripov/swa {@code train.py}).
+     */
+    public static boolean swaAveragesAfter(Preset p, int epoch) {
+        return epoch >= p.swa().start() && (epoch - p.swa().start()) % p.swa().everyEpochs() == 0;
+    }
+
     /** Cyclic SWA rate after {@code iteration} (0-based) steps of the job. */
     public static double cyclic(long iteration, long cycle, double lr1, double lr2) {
         return new CyclicSchedule(lr1, lr2, Math.toIntExact(cycle)).valueAt(Math.toIntExact(iteration), 0);

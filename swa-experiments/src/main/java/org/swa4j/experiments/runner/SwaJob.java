@@ -97,7 +97,7 @@ final class SwaJob {
                 return;
             }
             iteration += out.iterations();
-            if (e + 1 >= o.start() && (e + 1 - o.start()) % o.everyEpochs() == 0) {
+            if (Schedules.swaAveragesAfter(p, e + 1)) {
                 swa.update(net);
                 if (o.keepSnapshots()) {
                     saveSnapshot(net, snapshotFile(ctx, e + 1));
