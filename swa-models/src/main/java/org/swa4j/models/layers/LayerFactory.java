@@ -23,6 +23,10 @@ import org.deeplearning4j.nn.conf.layers.Layer;
  *   <li>BatchNorm: eps 1e-5, DL4J decay 0.9 (PyTorch momentum 0.1), gamma 1 and beta 0 initially,
  *       and it stores the running <em>variance</em> ({@code useLogStd(false)}), never log10 std,
  *       under the parameter keys {@code gamma}, {@code beta}, {@code mean}, {@code var}.</li>
+ *   <li>Weight decay: a layer's L2 regularisation (set by the training code) applies to every
+ *       trainable parameter, BatchNorm's {@code gamma} and {@code beta} included, as torch's
+ *       {@code SGD(weight_decay=wd)} ({@link RegularisedBatchNormalization}); never to the running
+ *       statistics.</li>
  *   <li>A block method ({@link #convBnRelu}, {@link #bnRelu}) returns the layers to chain in order;
  *       an implementation may return one fused layer where fusing measures faster.</li>
  * </ul>

@@ -13,7 +13,11 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 
-/** The stock DL4J layers (im2col + gemm orchestrated in Java), the reference for every other factory. */
+/**
+ * The stock DL4J layers (im2col + gemm orchestrated in Java), the reference for every other factory.
+ * BatchNorm is DL4J's own with one change, {@link RegularisedBatchNormalization}: gamma and beta take
+ * the layer's weight decay.
+ */
 public final class StockLayerFactory implements LayerFactory {
 
     @Override
@@ -36,12 +40,12 @@ public final class StockLayerFactory implements LayerFactory {
 
     @Override
     public Layer batchNorm(int channels) {
-        return new BatchNormalization.Builder()
+        return RegularisedBatchNormalization.of(new BatchNormalization.Builder()
                 .nIn(channels).nOut(channels)
                 .eps(1e-5)
                 .decay(0.9)
                 .useLogStd(false)
-                .build();
+                .build());
     }
 
     @Override

@@ -20,6 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.regularization.Regularization;
+import org.swa4j.models.layers.RegularisedBatchNormalization;
 
 /**
  * One layer computing {@code relu(BN(conv(x)))}: a bias-free {@code k x k} convolution with stride
@@ -30,8 +31,9 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * computes, with the same parameter layout, but keeps no ReLU input copy and applies the ReLU
  * and its gradient in place.
  *
- * <p>L2/weight decay from the network applies to {@code W} only (the stock BatchNorm has none);
- * {@code mean}/{@code var} get DL4J's no-op updater. Rejects non-positive sizes, negative padding,
+ * <p>L2/weight decay from the network applies to {@code W}, {@code gamma} and {@code beta} (as the
+ * stock convolution followed by a {@link RegularisedBatchNormalization}); {@code mean}/{@code var} get
+ * DL4J's no-op updater and no decay. Rejects non-positive sizes, negative padding,
  * eps &lt;= 0 and decay outside [0, 1).
  */
 public class FusedConvBnReluLayer extends FeedForwardLayer {
@@ -165,7 +167,8 @@ public class FusedConvBnReluLayer extends FeedForwardLayer {
 
     @Override
     public List<Regularization> getRegularizationByParam(String paramName) {
-        return FusedConvBnReluParams.WEIGHT.equals(paramName) ? super.getRegularizationByParam(paramName) : null;
+        return FusedConvBnReluParams.WEIGHT.equals(paramName) ? super.getRegularizationByParam(paramName)
+                : RegularisedBatchNormalization.forParam(this, paramName);
     }
 
     @Override
