@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.swa4j.models.layers.StockConfigCopy;
 
 /**
  * {@code relu(BN(x))} in one layer: the pre-activation of PreResNet, WideResNet and PyramidNet

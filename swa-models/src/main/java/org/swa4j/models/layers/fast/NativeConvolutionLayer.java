@@ -13,6 +13,7 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.swa4j.models.layers.StockConfigCopy;
 
 /**
  * Configuration of a 2-D convolution computed by libnd4j's {@code conv2d}/{@code conv2d_bp} ops

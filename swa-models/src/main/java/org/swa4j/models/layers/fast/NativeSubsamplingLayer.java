@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.swa4j.models.layers.StockConfigCopy;
 
 /**
  * Configuration of max or average pooling computed by libnd4j's {@code maxpool2d}/{@code avgpool2d}
