@@ -3,6 +3,7 @@ package org.swa4j.models.layers;
 import java.util.List;
 
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.weights.IWeightInit;
 
 /**
  * The one place where the models meet the implementation of their compute-heavy layers.
@@ -19,7 +20,8 @@ import org.deeplearning4j.nn.conf.layers.Layer;
  *       built for a factory whose {@link #channelsLast()} is true (see {@code GraphAssembler}); DL4J
  *       gives each layer its data format from its input type. Padding is explicit and symmetric, as in PyTorch's {@code padding=p}
  *       (DL4J {@code ConvolutionMode.Truncate} with {@code padding(p, p)}).</li>
- *   <li>Convolutions are He-normal initialised ({@code WeightInit.RELU}), identity activation.</li>
+ *   <li>Convolutions are He-normal with fan-out ({@link HeNormalFanOut}, the reference code's rule)
+ *       unless a model passes another initialiser, identity activation, bias (where asked) 0.</li>
  *   <li>BatchNorm: eps 1e-5, DL4J decay 0.9 (PyTorch momentum 0.1), gamma 1 and beta 0 initially,
  *       and it stores the running <em>variance</em> ({@code useLogStd(false)}), never log10 std,
  *       under the parameter keys {@code gamma}, {@code beta}, {@code mean}, {@code var}.</li>
@@ -44,8 +46,13 @@ public interface LayerFactory {
         return false;
     }
 
-    /** {@code kernel x kernel} convolution, {@code stride}, zero padding {@code padding} per side. */
-    Layer conv(int nIn, int nOut, int kernel, int stride, int padding, boolean bias);
+    /** {@code kernel x kernel} convolution, {@code stride}, zero padding {@code padding} per side, {@link HeNormalFanOut}. */
+    default Layer conv(int nIn, int nOut, int kernel, int stride, int padding, boolean bias) {
+        return conv(nIn, nOut, kernel, stride, padding, bias, new HeNormalFanOut());
+    }
+
+    /** {@link #conv(int, int, int, int, int, boolean)} with the weights initialised by {@code init}. */
+    Layer conv(int nIn, int nOut, int kernel, int stride, int padding, boolean bias, IWeightInit init);
 
     /** Spatial BatchNorm over {@code channels} channels (see the class contract). */
     Layer batchNorm(int channels);

@@ -10,7 +10,7 @@ import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.weights.IWeightInit;
 import org.nd4j.linalg.activations.Activation;
 
 /**
@@ -26,14 +26,14 @@ public final class StockLayerFactory implements LayerFactory {
     }
 
     @Override
-    public Layer conv(int nIn, int nOut, int kernel, int stride, int padding, boolean bias) {
+    public Layer conv(int nIn, int nOut, int kernel, int stride, int padding, boolean bias, IWeightInit init) {
         return new ConvolutionLayer.Builder(kernel, kernel)
                 .nIn(nIn).nOut(nOut)
                 .stride(stride, stride)
                 .padding(padding, padding)
                 .convolutionMode(ConvolutionMode.Truncate)
                 .hasBias(bias)
-                .weightInit(WeightInit.RELU)
+                .weightInit(init)
                 .activation(Activation.IDENTITY)
                 .build();
     }

@@ -13,13 +13,13 @@ import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.regularization.Regularization;
+import org.swa4j.models.layers.HeNormalFanOut;
 import org.swa4j.models.layers.RegularisedBatchNormalization;
 
 /**
@@ -31,9 +31,9 @@ import org.swa4j.models.layers.RegularisedBatchNormalization;
  * computes, with the same parameter layout, but keeps no ReLU input copy and applies the ReLU
  * and its gradient in place.
  *
- * <p>L2/weight decay from the network applies to {@code W}, {@code gamma} and {@code beta} (as the
- * stock convolution followed by a {@link RegularisedBatchNormalization}); {@code mean}/{@code var} get
- * DL4J's no-op updater and no decay. Rejects non-positive sizes, negative padding,
+ * <p>{@code W} is initialised He-normal with fan-out ({@link HeNormalFanOut}). L2/weight decay from
+ * the network applies to {@code W}, {@code gamma} and {@code beta} (as the stock convolution followed by
+ * a {@link RegularisedBatchNormalization}); {@code mean}/{@code var} get DL4J's no-op updater and no decay. Rejects non-positive sizes, negative padding,
  * eps &lt;= 0 and decay outside [0, 1).
  */
 public class FusedConvBnReluLayer extends FeedForwardLayer {
@@ -71,7 +71,7 @@ public class FusedConvBnReluLayer extends FeedForwardLayer {
         this.padding = padding;
         this.eps = eps;
         this.decay = decay;
-        setWeightInitFn(WeightInit.RELU.getWeightInitFunction());
+        setWeightInitFn(new HeNormalFanOut());
     }
 
     public int getKernel() {

@@ -13,8 +13,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * Parameters of {@link FusedConvBnReluLayer}, laid out exactly as a bias-free stock convolution
  * followed by a stock BatchNorm: {@code W [out, in, k, k]}, then {@code gamma, beta, mean, var}
- * (each {@code [1, out]}). W is initialised by the layer's weight init (He-normal from the
- * factory), gamma 1, beta 0, mean 0, var 1, as the stock layers.
+ * (each {@code [1, out]}). W is initialised by the layer's weight init (He-normal with fan-out from
+ * the factory), gamma 1, beta 0, mean 0, var 1, as the stock layers.
  */
 public final class FusedConvBnReluParams implements ParamInitializer {
 

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.weights.IWeightInit;
 import org.swa4j.models.layers.LayerFactory;
 import org.swa4j.models.layers.StockLayerFactory;
 
@@ -38,8 +39,8 @@ public final class FusedLayerFactory implements LayerFactory {
     }
 
     @Override
-    public Layer conv(int nIn, int nOut, int kernel, int stride, int padding, boolean bias) {
-        return separate.conv(nIn, nOut, kernel, stride, padding, bias);
+    public Layer conv(int nIn, int nOut, int kernel, int stride, int padding, boolean bias, IWeightInit init) {
+        return separate.conv(nIn, nOut, kernel, stride, padding, bias, init);
     }
 
     @Override

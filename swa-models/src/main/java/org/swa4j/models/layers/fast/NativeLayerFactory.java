@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.weights.IWeightInit;
 import org.swa4j.models.layers.LayerFactory;
 import org.swa4j.models.layers.StockLayerFactory;
 
@@ -25,8 +26,8 @@ public final class NativeLayerFactory implements LayerFactory {
     }
 
     @Override
-    public Layer conv(int nIn, int nOut, int kernel, int stride, int padding, boolean bias) {
-        return NativeConvolutionLayer.of((ConvolutionLayer) stock.conv(nIn, nOut, kernel, stride, padding, bias));
+    public Layer conv(int nIn, int nOut, int kernel, int stride, int padding, boolean bias, IWeightInit init) {
+        return NativeConvolutionLayer.of((ConvolutionLayer) stock.conv(nIn, nOut, kernel, stride, padding, bias, init));
     }
 
     @Override
