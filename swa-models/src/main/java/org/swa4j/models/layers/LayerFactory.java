@@ -22,9 +22,10 @@ import org.deeplearning4j.nn.weights.IWeightInit;
  *       (DL4J {@code ConvolutionMode.Truncate} with {@code padding(p, p)}).</li>
  *   <li>Convolutions are He-normal with fan-out ({@link HeNormalFanOut}, the reference code's rule)
  *       unless a model passes another initialiser, identity activation, bias (where asked) 0.</li>
- *   <li>BatchNorm: eps 1e-5, DL4J decay 0.9 (PyTorch momentum 0.1), gamma 1 and beta 0 initially,
- *       and it stores the running <em>variance</em> ({@code useLogStd(false)}), never log10 std,
- *       under the parameter keys {@code gamma}, {@code beta}, {@code mean}, {@code var}.</li>
+ *   <li>BatchNorm: eps 1e-5, DL4J decay 0.9 (PyTorch momentum 0.1) unless a model passes another,
+ *       gamma 1 and beta 0 initially, and it stores the running <em>variance</em>
+ *       ({@code useLogStd(false)}), never log10 std, under the parameter keys {@code gamma},
+ *       {@code beta}, {@code mean}, {@code var}.</li>
  *   <li>Weight decay: a layer's L2 regularisation (set by the training code) applies to every
  *       trainable parameter, BatchNorm's {@code gamma} and {@code beta} included, as torch's
  *       {@code SGD(weight_decay=wd)} ({@link RegularisedBatchNormalization}); never to the running
@@ -45,6 +46,9 @@ public interface LayerFactory {
     default boolean channelsLast() {
         return false;
     }
+
+    /** DL4J decay of the BatchNorm running statistics (PyTorch momentum 0.1 = 1 - decay). */
+    double BATCH_NORM_DECAY = 0.9;
 
     /** {@code kernel x kernel} convolution, {@code stride}, zero padding {@code padding} per side, {@link HeNormalFanOut}. */
     default Layer conv(int nIn, int nOut, int kernel, int stride, int padding, boolean bias) {
@@ -73,5 +77,10 @@ public interface LayerFactory {
     List<Layer> convBnRelu(int nIn, int nOut, int kernel, int stride, int padding);
 
     /** BatchNorm then ReLU: the pre-activation of PreResNet, WideResNet and PyramidNet blocks. */
-    List<Layer> bnRelu(int channels);
+    default List<Layer> bnRelu(int channels) {
+        return bnRelu(channels, BATCH_NORM_DECAY);
+    }
+
+    /** {@link #bnRelu(int)} with DL4J decay {@code decay} in [0, 1) (PyTorch momentum {@code 1 - decay}). */
+    List<Layer> bnRelu(int channels, double decay);
 }

@@ -40,10 +40,18 @@ public final class StockLayerFactory implements LayerFactory {
 
     @Override
     public Layer batchNorm(int channels) {
+        return batchNorm(channels, BATCH_NORM_DECAY);
+    }
+
+    /** {@link #batchNorm(int)} with DL4J decay {@code decay} in [0, 1). */
+    public RegularisedBatchNormalization batchNorm(int channels, double decay) {
+        if (!(decay >= 0 && decay < 1)) {
+            throw new IllegalArgumentException("BatchNorm decay " + decay + " must be in [0, 1)");
+        }
         return RegularisedBatchNormalization.of(new BatchNormalization.Builder()
                 .nIn(channels).nOut(channels)
                 .eps(1e-5)
-                .decay(0.9)
+                .decay(decay)
                 .useLogStd(false)
                 .build());
     }
@@ -76,7 +84,7 @@ public final class StockLayerFactory implements LayerFactory {
     }
 
     @Override
-    public List<Layer> bnRelu(int channels) {
-        return List.of(batchNorm(channels), relu());
+    public List<Layer> bnRelu(int channels, double decay) {
+        return List.of(batchNorm(channels, decay), relu());
     }
 }

@@ -2,7 +2,6 @@ package org.swa4j.models.layers.fast;
 
 import java.util.List;
 
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.swa4j.models.layers.LayerFactory;
@@ -15,9 +14,8 @@ import org.swa4j.models.layers.StockLayerFactory;
  */
 public final class FusedLayerFactory implements LayerFactory {
 
-    /** BatchNorm epsilon and DL4J decay of the factory contract (PyTorch eps 1e-5, momentum 0.1). */
+    /** BatchNorm epsilon of the factory contract (PyTorch's 1e-5). */
     private static final double EPS = 1e-5;
-    private static final double DECAY = 0.9;
 
     private final NativeLayerFactory separate = new NativeLayerFactory();
 
@@ -70,11 +68,11 @@ public final class FusedLayerFactory implements LayerFactory {
 
     @Override
     public List<Layer> convBnRelu(int nIn, int nOut, int kernel, int stride, int padding) {
-        return List.of(new FusedConvBnReluLayer(nIn, nOut, kernel, stride, padding, EPS, DECAY));
+        return List.of(new FusedConvBnReluLayer(nIn, nOut, kernel, stride, padding, EPS, BATCH_NORM_DECAY));
     }
 
     @Override
-    public List<Layer> bnRelu(int channels) {
-        return List.of(FusedBnReluLayer.of((BatchNormalization) new StockLayerFactory().batchNorm(channels)));
+    public List<Layer> bnRelu(int channels, double decay) {
+        return List.of(FusedBnReluLayer.of(new StockLayerFactory().batchNorm(channels, decay)));
     }
 }

@@ -2,7 +2,6 @@ package org.swa4j.models.layers.fast;
 
 import java.util.List;
 
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -32,7 +31,7 @@ public final class NativeLayerFactory implements LayerFactory {
 
     @Override
     public Layer batchNorm(int channels) {
-        return NativeBatchNormalization.of((BatchNormalization) stock.batchNorm(channels));
+        return NativeBatchNormalization.of(stock.batchNorm(channels, BATCH_NORM_DECAY));
     }
 
     @Override
@@ -61,7 +60,7 @@ public final class NativeLayerFactory implements LayerFactory {
     }
 
     @Override
-    public List<Layer> bnRelu(int channels) {
-        return List.of(batchNorm(channels), relu());
+    public List<Layer> bnRelu(int channels, double decay) {
+        return List.of(NativeBatchNormalization.of(stock.batchNorm(channels, decay)), relu());
     }
 }
