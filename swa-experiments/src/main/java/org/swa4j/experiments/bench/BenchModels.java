@@ -17,7 +17,8 @@ import org.swa4j.models.layers.LayerFactory;
 /**
  * The network a benchmark times: the named model of {@link Models}, built with the given layer
  * factory, with SGD momentum 0.9 (DL4J's {@code Nesterovs}; heavy-ball and Nesterov momentum cost
- * the same) and L2 5e-4 on the weights, as the PyTorch peer script.
+ * the same) and L2 5e-4 on every parameter (weights, biases, BatchNorm gamma and beta), as the
+ * PyTorch peer script's {@code weight_decay}.
  */
 final class BenchModels {
 
@@ -35,6 +36,7 @@ final class BenchModels {
             if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof BaseLayer layer) {
                 layer.setIUpdater(new Nesterovs(LEARNING_RATE, MOMENTUM));
                 layer.setRegularization(List.of(new L2Regularization(WEIGHT_DECAY)));
+                layer.setRegularizationBias(List.of(new L2Regularization(WEIGHT_DECAY)));
             }
         }
         WorkspaceMode mode = a.workspaces() ? WorkspaceMode.ENABLED : WorkspaceMode.NONE;

@@ -53,7 +53,10 @@ public final class LearningRates {
         }
     }
 
-    /** Puts {@code updater} (a fresh copy per layer) and coupled L2 {@code wd} on every trainable layer config. */
+    /**
+     * Puts {@code updater} (a fresh copy per layer) and coupled L2 {@code wd} on every trainable layer
+     * config, in both its weight and its bias list (a BatchNorm's gamma takes the first, beta the second).
+     */
     static void configure(Iterable<Layer> layers, IUpdater updater, double wd) {
         var l2 = List.<org.nd4j.linalg.learning.regularization.Regularization>of(
                 new org.nd4j.linalg.learning.regularization.L2Regularization(wd));

@@ -9,6 +9,7 @@ import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -18,14 +19,17 @@ import org.swa4j.models.Models;
 import org.swa4j.models.graph.FlatGradientUpdater;
 import org.swa4j.models.layers.LayerFactories;
 import org.swa4j.models.layers.LayerFactory;
+import org.swa4j.models.layers.RegularisedBatchNormalization;
 
 /**
  * The network a preset trains: {@code org.swa4j.models.Models} builds the architecture for the
  * data's shape and classes from the seed (or a pretrained model is loaded), and this class adds
  * what the models leave to the training code: heavy-ball {@link Momentum} with the preset's
- * lr_init and momentum on every trainable layer, and coupled L2 weight decay on weights and biases.
- * DL4J does not regularise BatchNorm's gamma and beta (torch's {@code weight_decay} does); that is
- * the one known difference from the reference optimiser.
+ * lr_init and momentum on every trainable layer, and coupled L2 weight decay on every trainable
+ * parameter, BatchNorm's gamma and beta included, as the reference's
+ * {@code torch.optim.SGD(model.parameters(), weight_decay=wd)}: the models' BatchNorms are
+ * {@link RegularisedBatchNormalization}s, and a pretrained network's stock DL4J BatchNorms are
+ * turned into them (same parameters and computation).
  */
 public final class Networks {
 
@@ -58,6 +62,7 @@ public final class Networks {
                 throw new UncheckedIOException("cannot read pretrained model " + p.pretrained(), e);
             }
             conf = pretrained.getConfiguration().clone();
+            decayBatchNormParameters(conf);
         } else {
             conf = Models.config(p.model(), data.numClasses(), data.channels(), data.height(), data.width(), seed, layers(p));
         }
@@ -74,6 +79,15 @@ public final class Networks {
     /** Minibatch steps per training epoch: ceil(train size / batch size) (the last batch may be smaller). */
     public static long iterationsPerEpoch(Preset p, ImageDataset data) {
         return (data.trainSize() + p.batchSize() - 1) / p.batchSize();
+    }
+
+    /** Replaces every stock DL4J BatchNorm of {@code conf} by a {@link RegularisedBatchNormalization} copy. */
+    static void decayBatchNormParameters(ComputationGraphConfiguration conf) {
+        for (GraphVertex v : conf.getVertices().values()) {
+            if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer().getClass() == BatchNormalization.class) {
+                lv.getLayerConf().setLayer(RegularisedBatchNormalization.of((BatchNormalization) lv.getLayerConf().getLayer()));
+            }
+        }
     }
 
     static List<Layer> layersOf(ComputationGraphConfiguration conf) {
