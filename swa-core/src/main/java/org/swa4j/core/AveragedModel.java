@@ -23,13 +23,18 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * A running average of a network's weights, kept off the training path in a network of the same
  * kind (MultiLayerNetwork or ComputationGraph) that can predict.
  *
+ * {@code avg = (1 - a) avg + a w} with the weight {@code a} of the new weights given by an
+ * {@link AveragingRule} (torch's {@code avg_fn}):
  * <ul>
  *   <li>{@link #swa(Model)}: equal running average, {@code avg += (w - avg) / (n + 1)}
  *       (Izmailov et al. 2018, eq. in Alg. 1; torch {@code get_swa_avg_fn}).</li>
  *   <li>{@link #ema(Model, double)}: exponential moving average,
  *       {@code avg = d * avg + (1 - d) * w} (torch {@code get_ema_avg_fn}).</li>
+ *   <li>{@link #of(Model, AveragingRule)}: any other rule.</li>
  * </ul>
  * The first {@link #update(Model)} copies the weights, as torch's {@code AveragedModel} does.
+ * {@link #model()} is a network of the averaged one's type ({@code AveragedModel<ComputationGraph>}
+ * gives a {@code ComputationGraph}).
  *
  * <p>BatchNorm running statistics that DL4J stores inside {@code params()} (keys {@code mean},
  * {@code var}, {@code log10stdev} of BatchNormalization layers and {@link FusedBatchNorm} layers)
@@ -39,22 +44,24 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * update is one fused pass {@code s' = (1 - a) s; A += (a / s') w} over the weights (BLAS axpy), plus a
  * read-only check that they are finite (BLAS asum), and allocates no array. {@code A} is renormalised ({@code A *= s})
  * when {@code s} falls below 1e-10. {@link #model()} writes {@code s * A} into the held network.
+ * {@link #save} writes {@code A}, {@code s} and the count as they are, so a loaded average continues
+ * bit for bit as the saved one would have.
  *
  * <p>Rejects (IllegalArgumentException naming the value): a decay outside (0, 1); a model that is
  * not an initialised MultiLayerNetwork or ComputationGraph; a network whose kind, parameter count
  * or layout differs from the averaged one; weights containing NaN or infinity (never folded in).
  * Not thread-safe.
  */
-public final class AveragedModel {
+public final class AveragedModel<T extends Model> {
 
     private static final double RENORMALISE_BELOW = 1e-10;
-    private static final int FORMAT_VERSION = 1;
+    private static final int FORMAT_VERSION = 2;
     private static final String MAGIC = "swa4j-averaged-model";
 
-    private final double decay; // NaN for SWA
+    private final AveragingRule rule;
     private final BatchNormStatistics statistics;
     private final ParamLayout layout;
-    private final Model average;
+    private final T average;
     private final INDArray averageFlat;
     private final INDArray accumulator;
     private double scale = 1.0;
@@ -72,14 +79,18 @@ public final class AveragedModel {
     private Model boundNet;
     private INDArray boundFlat;
 
-    private AveragedModel(Model net, double decay, BatchNormStatistics statistics) {
+    @SuppressWarnings("unchecked")
+    private AveragedModel(T net, AveragingRule rule, BatchNormStatistics statistics) {
         if (statistics == null) {
             throw new IllegalArgumentException("statistics must be COPY or AVERAGE, got null");
         }
+        if (rule == null) {
+            throw new IllegalArgumentException("rule must not be null");
+        }
         this.layout = ParamLayout.of(net);
-        this.decay = decay;
+        this.rule = rule;
         this.statistics = statistics;
-        this.average = NetworkCopies.copyOf(net);
+        this.average = (T) NetworkCopies.copyOf(net);
         this.averageFlat = average.params();
         this.accumulator = Nd4j.zeros(averageFlat.dataType(), averageFlat.shape());
         List<ParamLayout.Range> ranges = new ArrayList<>();
@@ -111,26 +122,33 @@ public final class AveragedModel {
     }
 
     /** Equal running average of the weights ({@code avg += (w - avg) / (n + 1)}); statistics copied. */
-    public static AveragedModel swa(Model net) {
-        return swa(net, BatchNormStatistics.COPY);
+    public static <T extends Model> AveragedModel<T> swa(T net) {
+        return of(net, AveragingRule.swa(), BatchNormStatistics.COPY);
     }
 
     /** Equal running average of the weights, with the given BatchNorm statistics handling. */
-    public static AveragedModel swa(Model net, BatchNormStatistics statistics) {
-        return new AveragedModel(net, Double.NaN, statistics);
+    public static <T extends Model> AveragedModel<T> swa(T net, BatchNormStatistics statistics) {
+        return of(net, AveragingRule.swa(), statistics);
     }
 
     /** Exponential moving average {@code avg = d * avg + (1 - d) * w}, d in (0, 1); statistics copied. */
-    public static AveragedModel ema(Model net, double decay) {
-        return ema(net, decay, BatchNormStatistics.COPY);
+    public static <T extends Model> AveragedModel<T> ema(T net, double decay) {
+        return of(net, AveragingRule.ema(decay), BatchNormStatistics.COPY);
     }
 
     /** Exponential moving average with the given BatchNorm statistics handling. */
-    public static AveragedModel ema(Model net, double decay, BatchNormStatistics statistics) {
-        if (!(decay > 0 && decay < 1)) {
-            throw new IllegalArgumentException("EMA decay must be in (0, 1), got " + decay);
-        }
-        return new AveragedModel(net, decay, statistics);
+    public static <T extends Model> AveragedModel<T> ema(T net, double decay, BatchNormStatistics statistics) {
+        return of(net, AveragingRule.ema(decay), statistics);
+    }
+
+    /** An average of {@code net}'s weights by {@code rule}; statistics copied. */
+    public static <T extends Model> AveragedModel<T> of(T net, AveragingRule rule) {
+        return of(net, rule, BatchNormStatistics.COPY);
+    }
+
+    /** An average of {@code net}'s weights by {@code rule}, with the given BatchNorm statistics handling. */
+    public static <T extends Model> AveragedModel<T> of(T net, AveragingRule rule, BatchNormStatistics statistics) {
+        return new AveragedModel<>(net, rule, statistics);
     }
 
     /**
@@ -186,7 +204,7 @@ public final class AveragedModel {
      * The network holding the average (the same instance on every call, brought up to date). Before
      * the first update it holds the weights of the network the average was created from.
      */
-    public Model model() {
+    public T model() {
         if (dirty) {
             averageFlat.assign(accumulator);
             scal(scale, averageFlat);
@@ -205,14 +223,9 @@ public final class AveragedModel {
         return average;
     }
 
-    /** True for an exponential moving average, false for the equal (SWA) average. */
-    public boolean isEma() {
-        return !Double.isNaN(decay);
-    }
-
-    /** The EMA decay, or NaN for the equal (SWA) average. */
-    public double decay() {
-        return decay;
+    /** The averaging rule. */
+    public AveragingRule rule() {
+        return rule;
     }
 
     /** How BatchNorm running statistics are handled. */
@@ -231,21 +244,23 @@ public final class AveragedModel {
     }
 
     /**
-     * Writes the averaging state (the average, its count, the rule, and the iteration and epoch of
-     * the network at the last update) so that {@link #load(Path, Model)} resumes it.
+     * Writes the averaging state exactly: the accumulator and its scale as they are held, the count,
+     * the rule, the BatchNorm statistics and the iteration and epoch of the network at the last update,
+     * so that {@link #load} resumes it bit for bit.
      */
     public void save(Path file) throws IOException {
-        model();
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
             out.writeUTF(MAGIC);
             out.writeInt(FORMAT_VERSION);
-            out.writeDouble(decay);
+            out.writeUTF(ruleKind(rule));
+            out.writeDouble(rule instanceof AveragingRule.Exponential e ? e.decay() : Double.NaN);
             out.writeUTF(statistics.name());
             out.writeLong(count);
             out.writeInt(lastIteration);
             out.writeInt(lastEpoch);
             out.writeUTF(layout.describe());
-            Nd4j.write(averageFlat, out);
+            out.writeDouble(scale);
+            Nd4j.write(accumulator, out);
             out.writeInt(statValues.length);
             for (INDArray values : statValues) {
                 Nd4j.write(values, out);
@@ -254,26 +269,44 @@ public final class AveragedModel {
     }
 
     /**
-     * Restores an averaging state written by {@link #save(Path)}. {@code template} is a network of
-     * the averaged architecture (typically the live network being resumed); its weights are not used.
+     * Restores an averaging state written by {@link #save(Path)} with one of the built-in rules.
+     * {@code template} is a network of the averaged architecture (typically the live network being
+     * resumed); its weights are not used.
      *
-     * @throws IllegalArgumentException if the file is not a saved averaging state or was saved for a
-     *     network whose layout differs from {@code template}'s
+     * @throws IllegalArgumentException if the file is not a saved averaging state, was saved for a
+     *     network whose layout differs from {@code template}'s, or with a rule of the user's own (use
+     *     {@link #load(Path, Model, AveragingRule)})
      */
-    public static AveragedModel load(Path file, Model template) throws IOException {
+    public static <T extends Model> AveragedModel<T> load(Path file, T template) throws IOException {
+        return load(file, template, null);
+    }
+
+    /**
+     * Restores an averaging state written by {@link #save(Path)}, averaging on by {@code rule} (null: the
+     * saved built-in rule). A built-in rule given here must equal the saved one.
+     */
+    public static <T extends Model> AveragedModel<T> load(Path file, T template, AveragingRule rule) throws IOException {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             String magic = in.readUTF();
             if (!MAGIC.equals(magic)) {
                 throw new IllegalArgumentException(file + " is not a saved averaging state (header '" + magic + "')");
             }
             int version = in.readInt();
-            if (version != FORMAT_VERSION) {
+            if (version != 1 && version != FORMAT_VERSION) {
                 throw new IllegalArgumentException(file + " has format version " + version
-                        + "; this library reads version " + FORMAT_VERSION);
+                        + "; this library reads versions 1 and " + FORMAT_VERSION);
             }
+            String kind = version == 1 ? null : in.readUTF();
             double decay = in.readDouble();
+            AveragingRule saved = version == 1 ? (Double.isNaN(decay) ? AveragingRule.swa() : AveragingRule.ema(decay))
+                    : switch (kind) {
+                        case "swa" -> AveragingRule.swa();
+                        case "ema" -> AveragingRule.ema(decay);
+                        default -> null;
+                    };
+            AveragingRule use = chooseRule(file, kind, saved, rule);
             BatchNormStatistics statistics = BatchNormStatistics.valueOf(in.readUTF());
-            AveragedModel restored = new AveragedModel(template, decay, statistics);
+            AveragedModel<T> restored = new AveragedModel<>(template, use, statistics);
             restored.count = in.readLong();
             restored.lastIteration = in.readInt();
             restored.lastEpoch = in.readInt();
@@ -282,8 +315,8 @@ public final class AveragedModel {
                 throw new IllegalArgumentException(file + " holds an average of a different network layout: saved "
                         + abbreviate(savedLayout) + ", template " + abbreviate(restored.layout.describe()));
             }
+            restored.scale = version == 1 ? 1.0 : in.readDouble();
             restored.accumulator.assign(Nd4j.read(in));
-            restored.scale = 1.0;
             int k = in.readInt();
             if (k != restored.statValues.length) {
                 throw new IllegalArgumentException(file + " holds " + k + " statistics arrays, expected "
@@ -298,11 +331,37 @@ public final class AveragedModel {
         }
     }
 
+    private static String ruleKind(AveragingRule rule) {
+        if (rule instanceof AveragingRule.Equal) {
+            return "swa";
+        }
+        return rule instanceof AveragingRule.Exponential ? "ema" : "custom";
+    }
+
+    private static AveragingRule chooseRule(Path file, String kind, AveragingRule saved, AveragingRule given) {
+        if (saved == null) {
+            if (given == null) {
+                throw new IllegalArgumentException(file + " was saved with an averaging rule of its own: pass that rule to "
+                        + "AveragedModel.load(file, template, rule)");
+            }
+            return given;
+        }
+        if (given != null && !given.equals(saved)) {
+            throw new IllegalArgumentException(file + " holds an average by rule " + saved + ", not " + given);
+        }
+        return saved;
+    }
+
     private double weightOfNew() {
         if (count == 0) {
             return 1.0;
         }
-        return isEma() ? 1 - decay : 1.0 / (count + 1);
+        double a = rule.weightOfNew(count);
+        if (!(a > 0 && a <= 1)) {
+            throw new IllegalArgumentException("averaging rule " + rule + " gave the new weights a weight of " + a + " with "
+                    + count + " networks averaged; it must be in (0, 1]");
+        }
+        return a;
     }
 
     private void bind(Model net) {

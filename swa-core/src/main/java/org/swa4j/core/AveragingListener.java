@@ -1,5 +1,7 @@
 package org.swa4j.core;
 
+import java.util.function.Consumer;
+
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.optimize.solvers.BaseOptimizer;
@@ -8,146 +10,154 @@ import org.swa4j.core.schedule.FgeSchedule;
 import org.swa4j.core.schedule.SwaSchedule;
 
 /**
- * Drives an {@link AveragedModel} (or a {@link SnapshotEnsemble}) from inside DL4J's {@code fit}:
+ * Drives an {@link AveragedModel} (or a {@link SnapshotEnsemble}) from inside DL4J's {@code fit}: a
+ * {@link Trigger} says when, and the listener folds the network into its one target.
  * <ul>
  *   <li>{@link #swa}: after each epoch {@code e} (0-based) with {@code e + 1 >= swa_start} and
- *       {@code (e + 1 - swa_start) mod c == 0} ({@code timgaripov/swa train.py}).</li>
+ *       {@code (e + 1 - swa_start) mod c == 0} ({@code timgaripov/swa train.py}; {@link Trigger.EpochsFrom}).</li>
  *   <li>{@link #atCycleEnds}: after the last (lowest-rate) iteration of each cycle of a
- *       {@link CyclicSchedule}.</li>
- *   <li>{@link #everyIteration}: after every iteration (weight EMA).</li>
+ *       {@link CyclicSchedule} ({@link Trigger.CycleEnds}).</li>
+ *   <li>{@link #everyIteration}: after every iteration, the weight EMA ({@link Trigger.EveryIteration}).</li>
  *   <li>{@link #fgeSnapshots}: a snapshot into a {@link SnapshotEnsemble} after each epoch at the
- *       minimum of an {@link FgeSchedule} cycle.</li>
+ *       minimum of an {@link FgeSchedule} cycle ({@link Trigger.FgeMinima}).</li>
+ *   <li>{@link #of}: any trigger, for an average.</li>
  * </ul>
  * On resume, a position (iteration) the average already holds is not folded in again. Epoch-based
  * triggers need {@code fit(DataSetIterator)} (DL4J fires {@code onEpochEnd} there, before the epoch
  * counter increments).
  *
- * <p>Rejects (IllegalArgumentException): a null average, ensemble or schedule, {@code swa_start < 1},
- * {@code c < 1}.
+ * <p>Rejects (IllegalArgumentException): a null average, ensemble, trigger or schedule,
+ * {@code swa_start < 1}, {@code c < 1}.
  */
 public final class AveragingListener extends BaseTrainingListener {
 
-    private interface Trigger {
-        boolean afterIteration(int iteration);
+    /** When the listener folds the network in; iterations and epochs are DL4J's 0-based counters. */
+    public interface Trigger {
 
-        boolean afterEpoch(int epoch);
-    }
-
-    private final AveragedModel average;
-    private final SnapshotEnsemble ensemble;
-    private final Trigger trigger;
-
-    private AveragingListener(AveragedModel average, SnapshotEnsemble ensemble, Trigger trigger) {
-        this.average = average;
-        this.ensemble = ensemble;
-        this.trigger = trigger;
-    }
-
-    /** Averages after epochs {@code swaStart, swaStart + c, ...} (1-based, as in the reference). */
-    public static AveragingListener swa(AveragedModel average, int swaStart, int c) {
-        requireNonNull("average", average);
-        if (swaStart < 1) {
-            throw new IllegalArgumentException("swa_start must be >= 1 (1-based epoch), got " + swaStart);
+        /** Whether to fold after iteration {@code iteration}. */
+        default boolean afterIteration(int iteration) {
+            return false;
         }
-        if (c < 1) {
-            throw new IllegalArgumentException("c (epochs between averages) must be >= 1, got " + c);
+
+        /** Whether to fold after epoch {@code epoch}. */
+        default boolean afterEpoch(int epoch) {
+            return false;
         }
-        return new AveragingListener(average, null, new Trigger() {
-            @Override
-            public boolean afterIteration(int iteration) {
-                return false;
+
+        /** After epochs {@code start, start + every, ...} (1-based, as the reference's {@code swa_start}). */
+        record EpochsFrom(int start, int every) implements Trigger {
+
+            public EpochsFrom {
+                if (start < 1) {
+                    throw new IllegalArgumentException("swa_start must be >= 1 (1-based epoch), got " + start);
+                }
+                if (every < 1) {
+                    throw new IllegalArgumentException("c (epochs between averages) must be >= 1, got " + every);
+                }
             }
 
             @Override
             public boolean afterEpoch(int epoch) {
-                return epoch + 1 >= swaStart && (epoch + 1 - swaStart) % c == 0;
+                return epoch + 1 >= start && (epoch + 1 - start) % every == 0;
             }
-        });
-    }
-
-    /** Averages after every {@code c}-th epoch from the schedule's {@code swa_start}. */
-    public static AveragingListener swa(AveragedModel average, SwaSchedule schedule, int c) {
-        requireNonNull("schedule", schedule);
-        if (!schedule.isSwa()) {
-            throw new IllegalArgumentException("schedule is the SGD variant (no swa_start): " + schedule);
         }
-        return swa(average, schedule.getSwaStart(), c);
-    }
 
-    /** Averages after the last iteration of every cycle of {@code schedule}. */
-    public static AveragingListener atCycleEnds(AveragedModel average, CyclicSchedule schedule) {
-        requireNonNull("average", average);
-        requireNonNull("schedule", schedule);
-        return new AveragingListener(average, null, new Trigger() {
-            @Override
-            public boolean afterIteration(int iteration) {
-                return schedule.isCycleEnd(iteration);
-            }
+        /** After every iteration. */
+        record EveryIteration() implements Trigger {
 
-            @Override
-            public boolean afterEpoch(int epoch) {
-                return false;
-            }
-        });
-    }
-
-    /** Averages after every iteration (weight EMA along the SGD trajectory). */
-    public static AveragingListener everyIteration(AveragedModel average) {
-        requireNonNull("average", average);
-        return new AveragingListener(average, null, new Trigger() {
             @Override
             public boolean afterIteration(int iteration) {
                 return true;
             }
+        }
 
-            @Override
-            public boolean afterEpoch(int epoch) {
-                return false;
+        /** After the last iteration of each cycle of a cyclic schedule. */
+        record CycleEnds(CyclicSchedule schedule) implements Trigger {
+
+            public CycleEnds {
+                requireNonNull("schedule", schedule);
             }
-        });
-    }
 
-    /** Adds a snapshot to {@code ensemble} after each epoch at an FGE cycle's minimum. */
-    public static AveragingListener fgeSnapshots(SnapshotEnsemble ensemble, FgeSchedule schedule) {
-        requireNonNull("ensemble", ensemble);
-        requireNonNull("schedule", schedule);
-        return new AveragingListener(null, ensemble, new Trigger() {
             @Override
             public boolean afterIteration(int iteration) {
-                return false;
+                return schedule.isCycleEnd(iteration);
+            }
+        }
+
+        /** After each epoch that ends at an FGE cycle's minimum. */
+        record FgeMinima(FgeSchedule schedule) implements Trigger {
+
+            public FgeMinima {
+                requireNonNull("schedule", schedule);
             }
 
             @Override
             public boolean afterEpoch(int epoch) {
                 return schedule.isSnapshotEpoch(epoch);
             }
+        }
+    }
+
+    private final Trigger trigger;
+    private final Consumer<Model> target;
+
+    private AveragingListener(Trigger trigger, Consumer<Model> target) {
+        requireNonNull("trigger", trigger);
+        this.trigger = trigger;
+        this.target = target;
+    }
+
+    /** Folds into {@code average} whenever {@code trigger} says so (a position already held is skipped on resume). */
+    public static AveragingListener of(Trigger trigger, AveragedModel<?> average) {
+        requireNonNull("average", average);
+        return new AveragingListener(trigger, model -> {
+            if (average.count() > 0 && BaseOptimizer.getIterationCount(model) <= average.lastIteration()
+                    && BaseOptimizer.getEpochCount(model) <= average.lastEpoch()) {
+                return;
+            }
+            average.update(model);
         });
+    }
+
+    /** Averages after epochs {@code swaStart, swaStart + c, ...} (1-based, as in the reference). */
+    public static AveragingListener swa(AveragedModel<?> average, int swaStart, int c) {
+        return of(new Trigger.EpochsFrom(swaStart, c), average);
+    }
+
+    /** Averages after every {@code c}-th epoch from the schedule's {@code swa_start}. */
+    public static AveragingListener swa(AveragedModel<?> average, SwaSchedule schedule, int c) {
+        requireNonNull("schedule", schedule);
+        return swa(average, schedule.getSwaStart(), c);
+    }
+
+    /** Averages after the last iteration of every cycle of {@code schedule}. */
+    public static AveragingListener atCycleEnds(AveragedModel<?> average, CyclicSchedule schedule) {
+        return of(new Trigger.CycleEnds(schedule), average);
+    }
+
+    /** Averages after every iteration (weight EMA along the SGD trajectory). */
+    public static AveragingListener everyIteration(AveragedModel<?> average) {
+        return of(new Trigger.EveryIteration(), average);
+    }
+
+    /** Adds a snapshot to {@code ensemble} after each epoch at an FGE cycle's minimum. */
+    public static AveragingListener fgeSnapshots(SnapshotEnsemble ensemble, FgeSchedule schedule) {
+        requireNonNull("ensemble", ensemble);
+        return new AveragingListener(new Trigger.FgeMinima(schedule), ensemble::add);
     }
 
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
         if (trigger.afterIteration(iteration)) {
-            fold(model);
+            target.accept(model);
         }
     }
 
     @Override
     public void onEpochEnd(Model model) {
         if (trigger.afterEpoch(BaseOptimizer.getEpochCount(model))) {
-            fold(model);
+            target.accept(model);
         }
-    }
-
-    private void fold(Model model) {
-        if (ensemble != null) {
-            ensemble.add(model);
-            return;
-        }
-        if (average.count() > 0 && BaseOptimizer.getIterationCount(model) <= average.lastIteration()
-                && BaseOptimizer.getEpochCount(model) <= average.lastEpoch()) {
-            return;
-        }
-        average.update(model);
     }
 
     private static void requireNonNull(String name, Object value) {

@@ -1,5 +1,6 @@
 package org.swa4j.core;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -276,11 +277,11 @@ class AveragedModelTest {
     }
 
     @Test
-    void saveAndLoadRoundTrip(@TempDir Path dir) throws Exception {
+    void saveAndLoadRoundTripExactly(@TempDir Path dir) throws Exception {
         for (BatchNormStatistics mode : BatchNormStatistics.values()) {
             ComputationGraph net = TestNets.graph(10);
             SplittableRandom rng = new SplittableRandom(3);
-            AveragedModel ema = AveragedModel.ema(net, 0.8, mode);
+            AveragedModel<ComputationGraph> ema = AveragedModel.ema(net, 0.8, mode);
             for (int j = 0; j < 3; j++) {
                 randomise(net, rng);
                 net.getConfiguration().setIterationCount(10 + j);
@@ -288,24 +289,71 @@ class AveragedModelTest {
             }
             Path file = dir.resolve("avg-" + mode + ".bin");
             ema.save(file);
-            AveragedModel loaded = AveragedModel.load(file, TestNets.graph(99));
+            AveragedModel<ComputationGraph> loaded = AveragedModel.load(file, TestNets.graph(99));
             assertEquals(3, loaded.count());
             assertEquals(12, loaded.lastIteration());
-            assertEquals(0.8, loaded.decay());
+            assertEquals(AveragingRule.ema(0.8), loaded.rule());
             assertEquals(mode, loaded.statistics());
             assertEquals(ema.model().params(), loaded.model().params());
-            // both continue identically
-            randomise(net, rng);
-            ema.update(net);
-            loaded.update(net);
-            double[] a = ema.model().params().toDoubleVector();
-            double[] b = loaded.model().params().toDoubleVector();
-            for (int i = 0; i < a.length; i++) {
-                assertEquals(a[i], b[i], 1e-6, mode + " parameter " + i);
+            // the accumulator and its scale are restored as held: both continue bit for bit
+            for (int j = 0; j < 4; j++) {
+                randomise(net, rng);
+                ema.update(net);
+                loaded.update(net);
+                assertArrayEquals(ema.model().params().toDoubleVector(), loaded.model().params().toDoubleVector(),
+                        mode + " after " + (j + 1) + " more updates");
             }
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> AveragedModel.load(file, TestNets.mln(1)));
             assertTrue(e.getMessage().contains("layout"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> AveragedModel.load(file, TestNets.graph(1), AveragingRule.swa()));
+            assertTrue(e.getMessage().contains("by rule ema(0.8), not swa"), e.getMessage());
         }
+    }
+
+    /** Polynomial-decay averaging with gamma = 1, a = 2 / (n + 2): avg_n = sum_i 2 i w_i / (n (n + 1)), by hand. */
+    @Test
+    void aRuleOfOnesOwnAveragesAsItSaysAndIsPassedAgainToLoad(@TempDir Path dir) throws Exception {
+        MultiLayerNetwork net = TestNets.mln(5);
+        AveragingRule polynomial = n -> 2.0 / (n + 2);
+        AveragedModel<MultiLayerNetwork> avg = AveragedModel.of(net, polynomial);
+        SplittableRandom rng = new SplittableRandom(9);
+        int len = (int) net.params().length();
+        double[] expected = new double[len];
+        int n = 4;
+        for (int i = 1; i <= n; i++) {
+            randomise(net, rng);
+            double[] w = net.params().toDoubleVector();
+            for (int k = 0; k < len; k++) {
+                expected[k] += 2.0 * i * w[k] / (n * (n + 1.0));
+            }
+            avg.update(net);
+        }
+        double[] actual = avg.model().params().toDoubleVector();
+        boolean[] statistic = new boolean[len];
+        for (ParamLayout.Range r : ParamLayout.of(net).statistics()) {
+            for (long k = r.offset(); k < r.offset() + r.length(); k++) {
+                statistic[(int) k] = true; // BatchNorm statistics are copied, not averaged
+            }
+        }
+        int checked = 0;
+        for (int k = 0; k < len; k++) {
+            if (!statistic[k]) {
+                assertEquals(expected[k], actual[k], 1e-5, "parameter " + k);
+                checked++;
+            }
+        }
+        assertTrue(checked > len / 2, "most parameters are weights: " + checked + " of " + len);
+        Path file = dir.resolve("poly.bin");
+        avg.save(file);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AveragedModel.load(file, TestNets.mln(1)));
+        assertTrue(e.getMessage().contains("rule of its own"), e.getMessage());
+        AveragedModel<MultiLayerNetwork> loaded = AveragedModel.load(file, TestNets.mln(1), polynomial);
+        assertArrayEquals(actual, loaded.model().params().toDoubleVector());
+
+        AveragedModel<MultiLayerNetwork> bad = AveragedModel.of(net, k -> 1.5);
+        bad.update(net);
+        e = assertThrows(IllegalArgumentException.class, () -> bad.update(net));
+        assertTrue(e.getMessage().contains("weight of 1.5") && e.getMessage().contains("(0, 1]"), e.getMessage());
     }
 }

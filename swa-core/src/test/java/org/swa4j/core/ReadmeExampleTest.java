@@ -63,7 +63,7 @@ class ReadmeExampleTest {
         int swaStart = 4;     // average after epochs 4, 5, 6 (1-based, as in the paper's code)
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(42)
-                .updater(new Nesterovs(SwaSchedule.swa(0.05, 0.01, swaStart, epochs), 0.9))
+                .updater(new Nesterovs(new SwaSchedule(0.05, 0.01, swaStart, epochs), 0.9))
                 .list()
                 .layer(new ConvolutionLayer.Builder(3, 3).nOut(8).activation(Activation.IDENTITY).build())
                 .layer(new BatchNormalization.Builder().activation(Activation.RELU).build())
@@ -73,11 +73,11 @@ class ReadmeExampleTest {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
 
-        AveragedModel swa = AveragedModel.swa(net);                  // 1. keep a running average
+        AveragedModel<MultiLayerNetwork> swa = AveragedModel.swa(net); // 1. keep a running average
         net.addListeners(AveragingListener.swa(swa, swaStart, 1));   // 2. fold in after each epoch >= swaStart
         net.fit(train, epochs);
         BatchNormUpdate.run(swa.model(), train);                     // 3. recompute BN statistics
-        INDArray probabilities = ((MultiLayerNetwork) swa.model()).output(features);
+        INDArray probabilities = swa.model().output(features);        // the averaged network, typed
         // --- README example ends ---
 
         assertEquals(3, swa.count());

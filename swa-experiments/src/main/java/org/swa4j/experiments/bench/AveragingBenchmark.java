@@ -71,8 +71,8 @@ public class AveragingBenchmark {
 
     private MultiLayerNetwork net;
     private INDArray copyTarget;
-    private AveragedModel swa;
-    private AveragedModel ema;
+    private AveragedModel<?> swa;
+    private AveragedModel<?> ema;
     private long copyCalls;
     private long swaCalls;
     private long emaCalls;
@@ -124,7 +124,7 @@ public class AveragingBenchmark {
         check("ema", ema, emaCalls, w);
     }
 
-    private static void check(String name, AveragedModel avg, long calls, INDArray w) {
+    private static void check(String name, AveragedModel<?> avg, long calls, INDArray w) {
         if (avg.count() != calls) {
             throw new IllegalStateException(name + " count " + avg.count() + " != calls " + calls);
         }

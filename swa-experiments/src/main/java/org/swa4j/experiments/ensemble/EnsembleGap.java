@@ -37,13 +37,13 @@ public final class EnsembleGap {
         if (snapshots.size() < 2) {
             throw new IllegalArgumentException("the ensemble gap needs at least 2 snapshots, got " + snapshots.size());
         }
-        AveragedModel average = AveragedModel.swa(snapshots.get(0));
+        AveragedModel<ComputationGraph> average = AveragedModel.swa(snapshots.get(0));
         SnapshotEnsemble ensemble = SnapshotEnsemble.inMemory(snapshots.get(0));
         for (ComputationGraph s : snapshots) {
             average.update(s);
             ensemble.add(s);
         }
-        ComputationGraph swa = (ComputationGraph) average.model();
+        ComputationGraph swa = average.model();
         recalibrate.accept(swa);
 
         TrainableParameters layout = TrainableParameters.of(swa);

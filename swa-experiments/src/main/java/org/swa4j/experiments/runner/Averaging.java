@@ -7,28 +7,20 @@ import java.nio.file.StandardCopyOption;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.swa4j.core.AveragedModel;
+import org.swa4j.core.AveragingRule;
 import org.swa4j.core.BatchNormUpdate;
 import org.swa4j.data.EpochIterator;
 import org.swa4j.experiments.results.Checksums;
 import org.swa4j.experiments.results.WriteFailedException;
 
 /**
- * The runner's use of {@code org.swa4j.core}: the averaged network, its BatchNorm recalibration on
- * a given pass of the training data, and atomic save/restore of the averaging state.
- *
- * <p>A saved average is the same average in float arithmetic but not the same internal
- * representation ({@code AveragedModel} keeps {@code avg = s * A} and saves {@code s * A}), so later
- * updates would round differently after a resume. The jobs therefore continue every epoch from the
- * average they have just saved ({@link #restore}), interrupted or not: a resumed run computes
- * exactly what an uninterrupted one does.
+ * The runner's use of {@code org.swa4j.core}: BatchNorm recalibration of an average on a given pass of
+ * the training data, and atomic, checksummed save/restore of the averaging state ({@link AveragedModel}
+ * saves its accumulator and scale as held, so a restored average continues bit for bit).
  */
 final class Averaging {
 
     private Averaging() {
-    }
-
-    static ComputationGraph modelOf(AveragedModel average) {
-        return (ComputationGraph) average.model();
     }
 
     /** Recomputes {@code model}'s BN statistics over pass {@code epoch} of {@code data} (augmented training data). */
@@ -38,7 +30,7 @@ final class Averaging {
     }
 
     /** Saves the averaging state to {@code file} atomically, with its checksum ({@link Checksums}). */
-    static void save(AveragedModel average, Path file) throws IOException {
+    static void save(AveragedModel<?> average, Path file) throws IOException {
         Files.deleteIfExists(Checksums.sidecar(file));
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try {
@@ -52,15 +44,14 @@ final class Averaging {
         Checksums.record(file);
     }
 
-    /** Restores a state saved by {@link #save}; {@code net} is the resumed live network. */
-    static AveragedModel restore(Path file, ComputationGraph net, double decay, long expectedCount) throws IOException {
-        AveragedModel a = AveragedModel.load(file, net);
+    /** Restores a state saved by {@link #save}, checking its rule and count; {@code net} is the resumed live network. */
+    static AveragedModel<ComputationGraph> restore(Path file, ComputationGraph net, AveragingRule rule, long expectedCount)
+            throws IOException {
+        Checksums.requireIntactIfChecked(file);
+        AveragedModel<ComputationGraph> a = AveragedModel.load(file, net, rule);
         if (a.count() != expectedCount) {
             throw new IllegalStateException(file + " holds an average of " + a.count() + " models; the checkpoint says "
                     + expectedCount);
-        }
-        if (!Double.isNaN(decay) && a.decay() != decay) {
-            throw new IllegalStateException(file + " holds an EMA with decay " + a.decay() + "; the preset says " + decay);
         }
         return a;
     }

@@ -139,7 +139,7 @@ public record Checkpoints(Path dir) {
     }
 
     /** Writes the files of epoch {@code epoch}: the network, the averaged network and the FGE prediction sum (each optional but the first). */
-    public void save(int epoch, ComputationGraph net, org.swa4j.core.AveragedModel average, INDArray probabilities)
+    public void save(int epoch, ComputationGraph net, org.swa4j.core.AveragedModel<?> average, INDArray probabilities)
             throws IOException {
         saveNet(net, net(epoch));
         if (average != null) {

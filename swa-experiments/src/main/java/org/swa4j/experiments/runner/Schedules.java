@@ -1,6 +1,7 @@
 package org.swa4j.experiments.runner;
 
 import org.swa4j.core.schedule.CyclicSchedule;
+import org.swa4j.core.schedule.SgdSchedule;
 import org.swa4j.core.schedule.SwaSchedule;
 import org.swa4j.experiments.preset.Preset;
 
@@ -32,14 +33,14 @@ public final class Schedules {
         if (p.constantLr()) {
             return p.lrInit();
         }
-        return SwaSchedule.sgd(p.lrInit(), p.budgetEpochs()).valueAt(0, epoch);
+        return new SgdSchedule(p.lrInit(), p.budgetEpochs()).valueAt(0, epoch);
     }
 
     static double swa(Preset p, int epoch) {
         if (p.constantLr()) {
             return p.lrInit();
         }
-        return SwaSchedule.swa(p.lrInit(), p.swa().lr(), p.swa().start(), p.swaEpochs()).valueAt(0, epoch);
+        return new SwaSchedule(p.lrInit(), p.swa().lr(), p.swa().start(), p.swaEpochs()).valueAt(0, epoch);
     }
 
     public static double fge(long iteration, long cycle, double lr1, double lr2) {

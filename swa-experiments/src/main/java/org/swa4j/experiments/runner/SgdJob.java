@@ -9,6 +9,7 @@ import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.swa4j.core.AveragedModel;
+import org.swa4j.core.AveragingRule;
 import org.swa4j.data.EpochIterator;
 import org.swa4j.experiments.metrics.PredictionMetrics;
 import org.swa4j.experiments.preset.Preset;
@@ -43,7 +44,7 @@ final class SgdJob {
         Checkpoints ck = ctx.checkpoints();
         CheckpointState s = ck.latestIntact(ctx.log()::line).orElse(null);
         ComputationGraph net;
-        AveragedModel ema = null;
+        AveragedModel<ComputationGraph> ema = null;
         Map<String, List<EpochMetrics>> epochs = new LinkedHashMap<>();
         Map<String, List<BudgetResult>> results = new LinkedHashMap<>();
         List<String> methods = new ArrayList<>();
@@ -66,7 +67,7 @@ final class SgdJob {
             secondsBefore = s.seconds();
             net = Checkpoints.loadNet(ck.net(done));
             if (withEma) {
-                ema = Averaging.restore(ck.average(done), net, p.ema().decay(), s.averageCount());
+                ema = Averaging.restore(ck.average(done), net, AveragingRule.ema(p.ema().decay()), s.averageCount());
             }
             s.epochs().forEach((m, l) -> epochs.get(m).addAll(l));
             ctx.log().line(ctx.cell() + ": resuming after epoch " + done);
@@ -77,6 +78,7 @@ final class SgdJob {
                 ema = AveragedModel.ema(net, p.ema().decay());
             }
         }
+        final AveragedModel<ComputationGraph> average = ema;
         TrainAccuracyListener accuracy = new TrainAccuracyListener(net);
         net.addListeners(accuracy);
         List<Momentum> updaters = LearningRates.updaters(net);
@@ -84,14 +86,13 @@ final class SgdJob {
         EpochIterator bn = ctx.batchNormIterator();
         DataSetIterator test = ctx.testIterator();
         long start = System.nanoTime();
-        final AveragedModel[] average = {ema};
         ComputationGraph evaluatedEma = null;
         for (int e = done; e < p.budgetEpochs(); e++) {
             long t0 = System.nanoTime();
             double lr = Schedules.sgd(p, e);
             LearningRates.set(updaters, lr);
             EpochOutcome o = TrainingEpoch.run(net, train, e, ctx.seed(), iteration, accuracy, null,
-                    average[0] == null ? null : i -> average[0].update(net));
+                    average == null ? null : i -> average.update(net));
             if (o.diverged()) {
                 Diverged.mark(ctx, methods, e + 1, epochs);
                 return;
@@ -108,7 +109,7 @@ final class SgdJob {
             }
             PredictionMetrics me = null;
             if (withEma) {
-                ComputationGraph model = Averaging.modelOf(average[0]);
+                ComputationGraph model = ema.model();
                 Averaging.recomputeBatchNorm(model, bn, e);
                 me = Evaluation.of(model, test);
                 evaluatedEma = model;
@@ -126,11 +127,8 @@ final class SgdJob {
             if (p.methods().contains("fge") && e + 1 == p.fgeStartEpoch()) {
                 Checkpoints.saveNet(net, FgeJob.startFile(ctx));
             }
-            ck.save(e + 1, net, average[0], null);
-            if (withEma) {
-                average[0] = Averaging.restore(ck.average(e + 1), net, p.ema().decay(), average[0].count());
-            }
-            ck.commit(new CheckpointState(e + 1, iteration, average[0] == null ? 0 : average[0].count(), 0, epochs, results,
+            ck.save(e + 1, net, ema, null);
+            ck.commit(new CheckpointState(e + 1, iteration, ema == null ? 0 : ema.count(), 0, epochs, results,
                     ctx.provenance().startTime(), seconds));
             ctx.writeRunning(epochs, results);
             ctx.log().line(line + String.format(java.util.Locale.ROOT, " (%.1fs) ", (System.nanoTime() - t0) / 1e9)
@@ -141,7 +139,7 @@ final class SgdJob {
         if (withEma) {
             if (evaluatedEma == null) {
                 // resumed after the last epoch's commit: recompute the statistics of that evaluation
-                evaluatedEma = Averaging.modelOf(average[0]);
+                evaluatedEma = ema.model();
                 Averaging.recomputeBatchNorm(evaluatedEma, bn, p.budgetEpochs() - 1);
             }
             Checkpoints.saveNet(evaluatedEma, models.resolve("ema-seed" + ctx.seed() + ".zip"));

@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.swa4j.core.AveragedModel;
+import org.swa4j.core.AveragingRule;
 import org.swa4j.data.EpochIterator;
 import org.swa4j.experiments.metrics.PredictionMetrics;
 import org.swa4j.experiments.preset.Preset;
@@ -55,7 +56,7 @@ final class SwaJob {
         Map<String, List<EpochMetrics>> epochs = new LinkedHashMap<>(Map.of("swa", new ArrayList<>()));
         Map<String, List<BudgetResult>> results = new LinkedHashMap<>(Map.of("swa", new ArrayList<>()));
         ComputationGraph net;
-        AveragedModel swa;
+        AveragedModel<ComputationGraph> swa;
         int done = 0;
         long iteration = 0;
         double secondsBefore = 0;
@@ -64,7 +65,7 @@ final class SwaJob {
             iteration = s.iteration();
             secondsBefore = s.seconds();
             net = Checkpoints.loadNet(ck.net(done));
-            swa = s.averageCount() > 0 ? Averaging.restore(ck.average(done), net, Double.NaN, s.averageCount()) : AveragedModel.swa(net);
+            swa = s.averageCount() > 0 ? Averaging.restore(ck.average(done), net, AveragingRule.swa(), s.averageCount()) : AveragedModel.swa(net);
             epochs.get("swa").addAll(s.epochs().get("swa"));
             results.get("swa").addAll(s.results().get("swa"));
             ctx.log().line(ctx.cell() + ": resuming after epoch " + done);
@@ -107,7 +108,7 @@ final class SwaJob {
                     lastLr[0], out.meanLoss(), out.accuracy());
             PredictionMetrics m = null;
             if (swa.count() > 0) {
-                ComputationGraph model = Averaging.modelOf(swa);
+                ComputationGraph model = swa.model();
                 Averaging.recomputeBatchNorm(model, bn, e);
                 m = Evaluation.of(model, test);
                 evaluated = model;
@@ -122,9 +123,6 @@ final class SwaJob {
                 }
             }
             ck.save(e + 1, net, swa.count() > 0 ? swa : null, null);
-            if (swa.count() > 0) {
-                swa = Averaging.restore(ck.average(e + 1), net, Double.NaN, swa.count());
-            }
             ck.commit(new CheckpointState(e + 1, iteration, swa.count(), 0, epochs, results, ctx.provenance().startTime(), seconds));
             ctx.writeRunning(epochs, results);
             double took = (System.nanoTime() - t0) / 1e9;
@@ -132,7 +130,7 @@ final class SwaJob {
         }
         if (evaluated == null) {
             // resumed after the last epoch's commit: recompute the statistics of that evaluation
-            evaluated = Averaging.modelOf(swa);
+            evaluated = swa.model();
             Averaging.recomputeBatchNorm(evaluated, bn, total - 1);
         }
         Checkpoints.saveNet(evaluated, ctx.dir().root().resolve("models").resolve("swa-seed" + ctx.seed() + ".zip"));
