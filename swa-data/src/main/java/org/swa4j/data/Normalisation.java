@@ -1,7 +1,13 @@
 package org.swa4j.data;
 
+import java.util.Arrays;
+import java.util.Locale;
+
 /**
- * Which per-channel mean/std the iterators normalise with (see DESIGN.md).
+ * Which per-channel mean/std the iterators normalise with. The reference code ties the constants to
+ * the model: timgaripov/swa ({@code models/*.py}) and dnn-mode-connectivity ({@code data.py},
+ * {@code --transform}) normalise CIFAR with the ResNet constants for PreResNet and WideResNet and
+ * with the ImageNet constants for VGG.
  * <ul>
  * <li>{@code DEFAULT}: {@code RESNET} for CIFAR, {@code VGG} (ImageNet constants) for ImageNet,
  *     {@code TRAIN_STATISTICS} for (Fashion-)MNIST.</li>
@@ -13,5 +19,24 @@ package org.swa4j.data;
  * {@code RESNET} and {@code VGG} are three-channel constants and are rejected for single-channel data.
  */
 public enum Normalisation {
-    DEFAULT, RESNET, VGG, TRAIN_STATISTICS, UNIT
+    DEFAULT, RESNET, VGG, TRAIN_STATISTICS, UNIT;
+
+    /** The name presets and command-line options use: the constant in lower case ({@code vgg}, {@code train_statistics}). */
+    public String key() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The normalisation called {@code key} (any case); null is {@code DEFAULT}; rejects other names, listing the known ones. */
+    public static Normalisation parse(String key) {
+        if (key == null) {
+            return DEFAULT;
+        }
+        for (Normalisation n : values()) {
+            if (n.key().equalsIgnoreCase(key.trim())) {
+                return n;
+            }
+        }
+        throw new IllegalArgumentException("unknown normalisation '" + key + "'; known: "
+                + Arrays.stream(values()).map(Normalisation::key).toList());
+    }
 }

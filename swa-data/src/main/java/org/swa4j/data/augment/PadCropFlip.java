@@ -10,7 +10,8 @@ import org.swa4j.data.image.RawImage;
  * {@code [0, W + 2 pad - crop]}, then mirror it left-right with probability {@code flipProbability}:
  * {@code out[c][y][x] = padded[c][y + dy][flip ? crop - 1 - x + dx : x + dx]}. Padding is zero on the 0..255
  * scale, before normalisation (so a padded pixel normalises to {@code -mean/std}). Draw order per image:
- * {@code dy}, {@code dx}, then the flip. CIFAR: pad 4, crop 32; 28x28 images: pad 2, crop 28 (DESIGN.md).
+ * {@code dy}, {@code dx}, then the flip. CIFAR: pad 4, crop 32; 28x28 images: pad 2, crop 28 (the CIFAR recipe
+ * scaled to 28 pixels, as in the PyTorch 1.13 calibration runs of the {@code fashion-mnist-10k} preset).
  * Rejects a negative pad, a crop larger than the padded image, a probability outside [0, 1].
  */
 public record PadCropFlip(int pad, int crop, double flipProbability) implements ImageTransform {
@@ -31,7 +32,7 @@ public record PadCropFlip(int pad, int crop, double flipProbability) implements 
         return new PadCropFlip(4, 32, 0.5);
     }
 
-    /** The 28x28 recipe of DESIGN.md's calibration: pad 2, crop 28, flip with p = 0.5. */
+    /** The 28x28 recipe (Fashion-MNIST, MNIST): pad 2, crop 28, flip with p = 0.5. */
     public static PadCropFlip mnist() {
         return new PadCropFlip(2, 28, 0.5);
     }

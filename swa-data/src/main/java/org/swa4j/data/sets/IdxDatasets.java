@@ -19,8 +19,8 @@ import org.swa4j.data.image.LabelledImages;
 /**
  * Fashion-MNIST and MNIST from their four official IDX files ({@code train-images-idx3-ubyte},
  * {@code train-labels-idx1-ubyte}, {@code t10k-images-idx3-ubyte}, {@code t10k-labels-idx1-ubyte}, each
- * {@code .gz} or raw) in the set's folder. Augmentation: pad 2, random crop 28, flip p = 0.5 (DESIGN.md's
- * calibration recipe). Downloads check the published MD5 of each {@code .gz} file (Zalando's
+ * {@code .gz} or raw) in the set's folder. Augmentation: pad 2, random crop 28, flip p = 0.5 (CIFAR's
+ * recipe scaled to 28 pixels, {@link org.swa4j.data.augment.PadCropFlip#mnist}). Downloads check the published MD5 of each {@code .gz} file (Zalando's
  * Fashion-MNIST README; torchvision's MNIST mirror).
  */
 public final class IdxDatasets {

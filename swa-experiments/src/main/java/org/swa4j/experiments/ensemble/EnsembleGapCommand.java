@@ -84,7 +84,7 @@ public final class EnsembleGapCommand implements Callable<Integer> {
         }
         ImageDataset data = Datasets.open(p.dataset(), DataOptions.builder().dataDir(dataDir).allowDownload(false)
                 .trainLimit(p.trainLimit() == null ? 0 : p.trainLimit()).testLimit(p.testLimit() == null ? 0 : p.testLimit())
-                .workers(1).build());
+                .normalisation(p.normalisationChoice()).workers(1).build());
         long cycle = Math.max(2, Math.round(p.fge().cycleEpochs() * Networks.iterationsPerEpoch(p, data)));
         double ratio = p.fge().lr2() / p.fge().lr1();
         List<String[]> rows = new ArrayList<>();

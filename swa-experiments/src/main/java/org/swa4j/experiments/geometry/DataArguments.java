@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.swa4j.data.DataOptions;
 import org.swa4j.data.Datasets;
 import org.swa4j.data.ImageDataset;
+import org.swa4j.data.Normalisation;
 
 import picocli.CommandLine.Option;
 
@@ -19,6 +20,10 @@ public final class DataArguments {
 
     @Option(names = "--test-limit", description = "use only the first N test examples (default: all)")
     int testLimit;
+
+    @Option(names = "--normalisation", description = "per-channel mean/std: default (the data set's), resnet, vgg, "
+            + "train_statistics or unit; with a results directory, the run's (default: ${DEFAULT-VALUE})")
+    String normalisation = Normalisation.DEFAULT.key();
 
     @Option(names = "--batch-size", description = "batch size of BN passes and evaluations (default: ${DEFAULT-VALUE})")
     int batchSize = 128;
@@ -38,7 +43,8 @@ public final class DataArguments {
             throw new IllegalArgumentException("--train-limit/--test-limit must be >= 0 (0 = all), got "
                     + trainLimit + "/" + testLimit);
         }
-        DataOptions.Builder options = DataOptions.builder().trainLimit(trainLimit).testLimit(testLimit);
+        DataOptions.Builder options = DataOptions.builder().trainLimit(trainLimit).testLimit(testLimit)
+                .normalisation(Normalisation.parse(normalisation));
         if (dataDir != null) {
             options.dataDir(dataDir);
         }

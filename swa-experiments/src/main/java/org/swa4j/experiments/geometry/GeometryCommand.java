@@ -145,6 +145,7 @@ public final class GeometryCommand implements Callable<Integer> {
             Preset preset = run.preset(chosen.get(0));
             data.trainLimit = preset.trainLimit() == null ? 0 : preset.trainLimit();
             data.testLimit = preset.testLimit() == null ? 0 : preset.testLimit();
+            data.normalisation = preset.normalisation();
             set = data.open(preset.dataset());
             for (int seed : chosen) {
                 if (!available.contains(seed)) {

@@ -2,6 +2,8 @@ package org.swa4j.experiments.preset;
 
 import java.util.List;
 
+import org.swa4j.data.Normalisation;
+
 /**
  * One reproducible comparison of SGD, EMA, FGE and SWA: a model, a data set, an SGD budget of
  * {@code budgetEpochs} epochs and the reference hyperparameters. Presets are plain JSON files
@@ -23,6 +25,9 @@ import java.util.List;
  * @param trainLimit    use a stratified subset of n training examples (null = all)
  * @param testLimit     use a stratified subset of n test examples (null = all)
  * @param augment       the data set's reference augmentation during training
+ * @param normalisation per-channel mean/std: {@code "default"} (the data set's: the ResNet constants for
+ *                      CIFAR; also when the key is absent), {@code "resnet"}, {@code "vgg"} (ImageNet
+ *                      constants, as the reference's VGG runs), {@code "train_statistics"} or {@code "unit"}
  * @param seeds         number of seeds, 1..seeds
  * @param batchSize     minibatch size
  * @param budgetEpochs  the SGD budget B in epochs
@@ -39,7 +44,7 @@ import java.util.List;
  * @param paper         the paper's rows this preset reproduces, or null
  */
 public record Preset(String name, String description, String dataset, String model, String layers,
-        Integer trainLimit, Integer testLimit, boolean augment, int seeds, int batchSize, int budgetEpochs,
+        Integer trainLimit, Integer testLimit, boolean augment, String normalisation, int seeds, int batchSize, int budgetEpochs,
         double lrInit, String lrSchedule, double momentum, double weightDecay, List<String> methods,
         EmaOptions ema, FgeOptions fge, SwaOptions swa, String pretrained, PaperMatch paper) {
 
@@ -49,11 +54,31 @@ public record Preset(String name, String description, String dataset, String mod
     /** The learning-rate schedules of the SGD and SWA runs. */
     public static final List<String> LR_SCHEDULES = List.of("reference", "constant");
 
-    /** An absent {@code lr_schedule} is the reference schedule; other values are checked by {@link PresetValidator}. */
+    /**
+     * An absent {@code lr_schedule} is the reference schedule and an absent {@code normalisation} the data
+     * set's default; other values are checked by {@link PresetValidator}.
+     */
     public Preset {
         if (lrSchedule == null) {
             lrSchedule = "reference";
         }
+        if (normalisation == null) {
+            normalisation = Normalisation.DEFAULT.key();
+        }
+    }
+
+    /** A preset without a {@code normalisation} (the data set's default). */
+    public Preset(String name, String description, String dataset, String model, String layers, Integer trainLimit,
+            Integer testLimit, boolean augment, int seeds, int batchSize, int budgetEpochs, double lrInit, String lrSchedule,
+            double momentum, double weightDecay, List<String> methods, EmaOptions ema, FgeOptions fge, SwaOptions swa,
+            String pretrained, PaperMatch paper) {
+        this(name, description, dataset, model, layers, trainLimit, testLimit, augment, null, seeds, batchSize, budgetEpochs,
+                lrInit, lrSchedule, momentum, weightDecay, methods, ema, fge, swa, pretrained, paper);
+    }
+
+    /** The normalisation the data are opened with; rejects an unknown name ({@link PresetValidator} reports it first). */
+    public Normalisation normalisationChoice() {
+        return Normalisation.parse(normalisation);
     }
 
     /** Whether the SGD and SWA runs keep lr = lrInit throughout ({@code "lr_schedule": "constant"}). */
@@ -126,13 +151,13 @@ public record Preset(String name, String description, String dataset, String mod
 
     /** A copy with another number of seeds. */
     public Preset withSeeds(int n) {
-        return new Preset(name, description, dataset, model, layers, trainLimit, testLimit, augment, n, batchSize,
+        return new Preset(name, description, dataset, model, layers, trainLimit, testLimit, augment, normalisation, n, batchSize,
                 budgetEpochs, lrInit, lrSchedule, momentum, weightDecay, methods, ema, fge, swa, pretrained, paper);
     }
 
     /** A copy with another layer implementation. */
     public Preset withLayers(String l) {
-        return new Preset(name, description, dataset, model, l, trainLimit, testLimit, augment, seeds, batchSize,
+        return new Preset(name, description, dataset, model, l, trainLimit, testLimit, augment, normalisation, seeds, batchSize,
                 budgetEpochs, lrInit, lrSchedule, momentum, weightDecay, methods, ema, fge, swa, pretrained, paper);
     }
 
@@ -143,7 +168,7 @@ public record Preset(String name, String description, String dataset, String mod
     public Preset withBudget(int b) {
         SwaOptions s = swa == null ? null : new SwaOptions(Math.max(1, (int) Math.round((double) swa.start() * b / budgetEpochs)),
                 swa.lr(), swa.everyEpochs(), swa.budgets(), swa.schedule(), swa.cyclicLr1(), swa.cyclicLr2(), swa.keepSnapshots());
-        return new Preset(name, description, dataset, model, layers, trainLimit, testLimit, augment, seeds, batchSize,
+        return new Preset(name, description, dataset, model, layers, trainLimit, testLimit, augment, normalisation, seeds, batchSize,
                 b, lrInit, lrSchedule, momentum, weightDecay, methods, ema, fge, s, pretrained, paper);
     }
 }

@@ -14,7 +14,7 @@ import java.util.Set;
  * FGE start fraction in (0, 1), at least one whole cycle after the start and a whole number of cycles,
  * 0 < lr_2 <= lr_1 (a cycle may be a fraction of an epoch); SWA start in [1, SWA epochs] (not past the end), every budget positive with at
  * least one averaging epoch before it, schedule "swa" or "cyclic" (cyclic needs both cyclic rates);
- * train/test limits positive. Then the {@link Environment}: the model name, the data set name and
+ * train/test limits positive; normalisation one of {@code org.swa4j.data.Normalisation}'s names. Then the {@link Environment}: the model name, the data set name and
  * whether its files are present, and the pretrained file.
  */
 public final class PresetValidator {
@@ -89,6 +89,11 @@ public final class PresetValidator {
         }
         if (p.testLimit() != null && p.testLimit() < 1) {
             out.add("test_limit = " + p.testLimit() + "; must be >= 1 or absent");
+        }
+        try {
+            p.normalisationChoice();
+        } catch (IllegalArgumentException e) {
+            out.add("normalisation: " + e.getMessage());
         }
         List<String> methods = p.methods() == null ? List.of() : p.methods();
         if (methods.isEmpty()) {

@@ -32,7 +32,7 @@ final class Environment implements PresetValidator.Environment {
         Preset p = o.preset();
         return DataOptions.builder().dataDir(o.dataDir() == null ? null : Path.of(o.dataDir())).allowDownload(o.allowDownload())
                 .trainLimit(p.trainLimit() == null ? 0 : p.trainLimit()).testLimit(p.testLimit() == null ? 0 : p.testLimit())
-                .workers(1).build();
+                .normalisation(p.normalisationChoice()).workers(1).build();
     }
 
     @Override

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.swa4j.data.Normalisation;
 
 /** Every built-in preset is valid; a broken one gets every problem listed at once. */
 class PresetValidatorTest {
@@ -27,7 +28,7 @@ class PresetValidatorTest {
     }
 
     @Test
-    void referenceRecipesMatchDesignNotes() {
+    void referenceRecipesMatchTheAuthorsCommands() {
         Preset vgg = Presets.load("cifar100-vgg16");
         assertEquals(200, vgg.budgetEpochs());
         assertEquals(300, vgg.swaEpochs());
@@ -41,6 +42,22 @@ class PresetValidatorTest {
         assertEquals(0.05, pre.swa().lr());
         assertEquals(0.01, Presets.load("cifar10-preresnet164").swa().lr());
         assertEquals(160, Presets.load("cifar100-wrn28x10").fgeStartEpoch(), "FGE starts from 160 of 200 SGD epochs");
+    }
+
+    /** timgaripov/swa's vgg.py and dnn-mode-connectivity's VGG transform normalise with ImageNet's mean/std. */
+    @Test
+    void vggPresetsNormaliseAsTheReferenceVggRuns() {
+        for (String n : List.of("cifar10-vgg16", "cifar100-vgg16")) {
+            assertEquals(Normalisation.VGG, Presets.load(n).normalisationChoice(), n);
+        }
+        for (String n : List.of("cifar100-preresnet164", "cifar10-wrn28x10", "quick")) {
+            assertEquals(Normalisation.DEFAULT, Presets.load(n).normalisationChoice(), n + ": absent means the data set's default");
+        }
+        Preset q = Presets.load("quick");
+        Preset bad = new Preset("n", "", q.dataset(), q.model(), null, null, null, true, "imagenet", 3, 128, 10, 0.05, null, 0.9,
+                5e-4, List.of("sgd"), null, null, null, null, null);
+        String m = String.join("\n", PresetValidator.staticProblems(bad));
+        assertTrue(m.contains("normalisation: unknown normalisation 'imagenet'; known: [default, resnet, vgg, train_statistics, unit]"), m);
     }
 
     @Test
