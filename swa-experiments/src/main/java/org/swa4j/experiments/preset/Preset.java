@@ -93,14 +93,24 @@ public record Preset(String name, String description, String dataset, String mod
     }
 
     /**
-     * Fast Geometric Ensembling (dnn-mode-connectivity {@code fge.py}).
+     * Fast Geometric Ensembling (dnn-mode-connectivity {@code fge.py}): SGD with the reference schedule
+     * over F epochs up to epoch round(startFraction F), then triangular cycles to epoch F.
      *
-     * @param startFraction fraction of the SGD budget whose checkpoint FGE starts from (0.8)
+     * @param startFraction fraction of FGE's budget whose SGD checkpoint FGE starts from (0.8)
      * @param cycleEpochs   length of one triangular cycle in epochs (2 in the reference; may be fractional, e.g. 0.5)
      * @param lr1           maximum learning rate of the cycle
      * @param lr2           minimum learning rate, where each snapshot is taken
+     * @param budgetEpochs  FGE's budget F in epochs, SGD prefix included; absent = the SGD budget B, and FGE
+     *                      starts from the sgd job's own checkpoint. dnn-mode-connectivity trains every model's
+     *                      FGE in F = 200 epochs (SGD to 160, then 40 of FGE), PreResNet-164's too, whose SGD
+     *                      budget is B = 150; with F != B the fge job trains its own SGD prefix.
      */
-    public record FgeOptions(double startFraction, double cycleEpochs, double lr1, double lr2) {
+    public record FgeOptions(double startFraction, double cycleEpochs, double lr1, double lr2, Integer budgetEpochs) {
+
+        /** FGE within the SGD budget. */
+        public FgeOptions(double startFraction, double cycleEpochs, double lr1, double lr2) {
+            this(startFraction, cycleEpochs, lr1, lr2, null);
+        }
     }
 
     /**
@@ -144,9 +154,33 @@ public record Preset(String name, String description, String dataset, String mod
         return (int) Math.round(budget * budgetEpochs);
     }
 
-    /** The epoch count (1-based) after which FGE starts from the SGD run: round(startFraction * B). */
+    /** FGE's budget F in epochs, its SGD prefix included: {@code fge.budget_epochs}, else B. */
+    public int fgeBudgetEpochs() {
+        return fge.budgetEpochs() == null ? budgetEpochs : fge.budgetEpochs();
+    }
+
+    /** Whether FGE starts from the sgd job's own run (F = B) rather than an SGD run of its own. */
+    public boolean fgeSharesSgdRun() {
+        return fgeBudgetEpochs() == budgetEpochs;
+    }
+
+    /** The epoch count (1-based) after which FGE starts from its SGD run: round(startFraction * F). */
     public int fgeStartEpoch() {
-        return (int) Math.round(fge.startFraction() * budgetEpochs);
+        return (int) Math.round(fge.startFraction() * fgeBudgetEpochs());
+    }
+
+    /**
+     * The preset as the fge job runs it: SGD budget F ({@link #fgeBudgetEpochs}), so that its SGD
+     * prefix has the reference schedule over F epochs, as dnn-mode-connectivity's {@code train.py
+     * --epochs=F} whose checkpoint {@code fge.py} starts from. The same preset when F = B.
+     */
+    public Preset fgeRun() {
+        if (fgeSharesSgdRun()) {
+            return this;
+        }
+        FgeOptions f = new FgeOptions(fge.startFraction(), fge.cycleEpochs(), fge.lr1(), fge.lr2(), null);
+        return new Preset(name, description, dataset, model, layers, trainLimit, testLimit, augment, normalisation, seeds, batchSize,
+                fgeBudgetEpochs(), lrInit, lrSchedule, momentum, weightDecay, methods, ema, f, swa, pretrained, paper);
     }
 
     /** A copy with another number of seeds. */
@@ -162,13 +196,15 @@ public record Preset(String name, String description, String dataset, String mod
     }
 
     /**
-     * A copy with SGD budget {@code b}; the SWA start and the FGE start scale with it
-     * (start' = round(start * b / B), at least 1).
+     * A copy with SGD budget {@code b}; the SWA start, the FGE start and FGE's own budget scale with it
+     * (start' = round(start * b / B), at least 1; F' = round(F * b / B), at least 1).
      */
     public Preset withBudget(int b) {
         SwaOptions s = swa == null ? null : new SwaOptions(Math.max(1, (int) Math.round((double) swa.start() * b / budgetEpochs)),
                 swa.lr(), swa.everyEpochs(), swa.budgets(), swa.schedule(), swa.cyclicLr1(), swa.cyclicLr2(), swa.keepSnapshots());
+        FgeOptions f = fge == null || fge.budgetEpochs() == null ? fge : new FgeOptions(fge.startFraction(), fge.cycleEpochs(),
+                fge.lr1(), fge.lr2(), Math.max(1, (int) Math.round((double) fge.budgetEpochs() * b / budgetEpochs)));
         return new Preset(name, description, dataset, model, layers, trainLimit, testLimit, augment, normalisation, seeds, batchSize,
-                b, lrInit, lrSchedule, momentum, weightDecay, methods, ema, fge, s, pretrained, paper);
+                b, lrInit, lrSchedule, momentum, weightDecay, methods, ema, f, s, pretrained, paper);
     }
 }

@@ -11,7 +11,7 @@ import java.util.Set;
  * <p>Rules: seeds, batch size and budget positive; lr_init positive, lr_schedule "reference" or
  * "constant" (constant: swa.lr equal to lr_init and the "swa" SWA schedule), momentum in [0, 1), weight decay
  * non-negative; methods a non-empty subset of sgd, ema, fge, swa without repeats; EMA decay in (0, 1);
- * FGE start fraction in (0, 1), at least one whole cycle after the start and a whole number of cycles,
+ * FGE budget (absent, or positive), start fraction in (0, 1), at least one whole cycle after the start and a whole number of cycles,
  * 0 < lr_2 <= lr_1 (a cycle may be a fraction of an epoch); SWA start in [1, SWA epochs] (not past the end), every budget positive with at
  * least one averaging epoch before it, schedule "swa" or "cyclic" (cyclic needs both cyclic rates);
  * train/test limits positive; normalisation one of {@code org.swa4j.data.Normalisation}'s names. Then the {@link Environment}: the model name, the data set name and
@@ -138,15 +138,20 @@ public final class PresetValidator {
         if (!(f.lr1() > 0) || !(f.lr2() > 0) || f.lr2() > f.lr1()) {
             out.add("fge.lr1 = " + f.lr1() + ", fge.lr2 = " + f.lr2() + "; need 0 < lr2 <= lr1");
         }
+        if (f.budgetEpochs() != null && f.budgetEpochs() < 1) {
+            out.add("fge.budget_epochs = " + f.budgetEpochs() + "; FGE's budget must be a positive number of epochs (or absent: B)");
+            return;
+        }
         if (p.budgetEpochs() >= 1 && f.cycleEpochs() > 0 && f.startFraction() > 0 && f.startFraction() < 1) {
+            int budget = p.fgeBudgetEpochs();
             int start = p.fgeStartEpoch();
-            int remaining = p.budgetEpochs() - start;
+            int remaining = budget - start;
             if (start < 1) {
-                out.add("fge starts at epoch " + start + " (round(" + f.startFraction() + " * " + p.budgetEpochs() + ")); must be >= 1");
+                out.add("fge starts at epoch " + start + " (round(" + f.startFraction() + " * " + budget + ")); must be >= 1");
             }
             double cycles = remaining / f.cycleEpochs();
             if (cycles < 1 - 1e-9 || Math.abs(cycles - Math.rint(cycles)) > 1e-9) {
-                out.add("fge has " + remaining + " epochs after its start (epoch " + start + " of " + p.budgetEpochs()
+                out.add("fge has " + remaining + " epochs after its start (epoch " + start + " of " + budget
                         + "); must be a positive whole number of cycles of " + f.cycleEpochs() + " epochs");
             }
         }

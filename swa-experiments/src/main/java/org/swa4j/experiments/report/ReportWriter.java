@@ -105,7 +105,7 @@ public final class ReportWriter {
         for (SummaryRow r : summary) {
             String budget = Summary.budget(r.budget());
             Optional<PaperNumbers.Row> p = preset.paper() == null ? Optional.empty()
-                    : paper.find(preset.paper().dataset(), preset.paper().model(), r.method(), budget);
+                    : paper.find(preset.paper().dataset(), preset.paper().model(), r.method(), paperBudget(r));
             rows.add(new String[] {r.method().toUpperCase(), budget, Integer.toString(r.n()),
                     pm(r.accMean(), r.accStd()), interval(r), fmt(r.nllMean(), 3), fmt(r.eceMean(), 2), pValue(r.pVsSgd()),
                     p.map(x -> pm(x.accMean(), x.accStd())).orElse(""),
@@ -118,6 +118,11 @@ public final class ReportWriter {
             t.addColumns(StringColumn.create(names[c], rows.stream().map(r -> r[col])));
         }
         return t;
+    }
+
+    /** A row's budget as the paper's tables give it: FGE's result is one budget of its own (F epochs), the rest multiples of B. */
+    static String paperBudget(SummaryRow r) {
+        return r.method().equals("fge") ? "1" : Summary.budget(r.budget());
     }
 
     static Table perSeedTable(List<RunRecord> records) {
@@ -253,7 +258,10 @@ public final class ReportWriter {
             parts.add(switch (m) {
                 case "sgd" -> "SGD (reference schedule, B epochs)";
                 case "ema" -> "EMA of the weights along the SGD run (decay " + p.ema().decay() + " per iteration, BN recomputed)";
-                case "fge" -> "FGE from the SGD checkpoint at epoch " + p.fgeStartEpoch() + " (cycle " + p.fge().cycleEpochs()
+                case "fge" -> (p.fgeSharesSgdRun() ? "FGE from the SGD checkpoint at epoch " + p.fgeStartEpoch()
+                        : "FGE in " + p.fgeBudgetEpochs() + " epochs of its own (an SGD run with the reference schedule over "
+                        + p.fgeBudgetEpochs() + " epochs to epoch " + p.fgeStartEpoch() + ", then FGE)")
+                        + " (cycle " + p.fge().cycleEpochs()
                         + " epochs, lr " + p.fge().lr1() + " -> " + p.fge().lr2() + ", mean softmax of the snapshots)";
                 case "swa" -> "SWA (" + p.swaEpochs() + " epochs, averaging every " + p.swa().everyEpochs()
                         + " epoch(s) from epoch " + p.swa().start() + ", swa_lr " + p.swa().lr() + ", BN update before each evaluation)";

@@ -238,7 +238,7 @@ public final class ExperimentRunner {
     static long epochs(Preset p, Cell c) {
         return switch (c.job()) {
             case "sgd" -> p.budgetEpochs();
-            case "fge" -> p.budgetEpochs() - p.fgeStartEpoch();
+            case "fge" -> p.fgeBudgetEpochs() - p.fgeStartEpoch();
             case "swa" -> p.swaEpochs();
             default -> 0;
         };

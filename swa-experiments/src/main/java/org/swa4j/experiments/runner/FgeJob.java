@@ -32,13 +32,16 @@ import org.swa4j.experiments.train.TrainingEpoch;
 
 /**
  * Job {@code fge}: Fast Geometric Ensembling (Garipov et al. 2018, dnn-mode-connectivity
- * {@code fge.py}). Starts from the SGD weights and updater state at epoch round(0.8 B) (the sgd
- * job's saved copy, or an identical deterministic retraining when another shard holds it), then
- * trains the remaining epochs with the triangular per-iteration schedule ({@link Schedules#fge}),
+ * {@code fge.py}). FGE's budget is F epochs ({@link Preset#fgeBudgetEpochs}: B unless the preset gives
+ * its own). Starts from the SGD weights and updater state at epoch round(0.8 F) of an SGD run with the
+ * reference schedule over F epochs: with F = B the sgd job's saved copy (or an identical deterministic
+ * retraining when another shard holds it), else an SGD run of its own, as dnn-mode-connectivity starts
+ * {@code fge.py} from a checkpoint of {@code train.py --epochs=F}. Then it
+ * trains the remaining epochs to F with the triangular per-iteration schedule ({@link Schedules#fge}),
  * takes a snapshot at each cycle's minimum, and predicts with the mean of the snapshots' softmax
  * probabilities. As in {@code fge.py}, the test probabilities of each snapshot are added to a
  * running sum when it is taken (the snapshots are also saved under {@code models/}); the BN
- * statistics are the snapshots' own. One budget in total.
+ * statistics are the snapshots' own. One result, at budget F / B (1 when F = B).
  */
 final class FgeJob {
 
@@ -50,7 +53,7 @@ final class FgeJob {
     }
 
     static void run(JobContext ctx) throws IOException {
-        Preset p = ctx.preset();
+        Preset p = ctx.preset().fgeRun();
         Preset.FgeOptions f = p.fge();
         int first = p.fgeStartEpoch();
         Checkpoints ck = ctx.checkpoints();
@@ -129,7 +132,8 @@ final class FgeJob {
                     throw new IllegalStateException("FGE took no snapshot in " + (p.budgetEpochs() - first) + " epochs (cycle "
                             + cycle + " iterations); the preset validation should have rejected this");
                 }
-                results.get("fge").add(new BudgetResult(1.0, e + 1, m.accuracy(), m.nll(), m.ece()));
+                double budget = (double) p.budgetEpochs() / ctx.preset().budgetEpochs();
+                results.get("fge").add(new BudgetResult(budget, e + 1, m.accuracy(), m.nll(), m.ece()));
             }
             ck.save(e + 1, net, null, sum);
             ck.commit(new CheckpointState(e + 1, iteration, 0, snapshots, epochs, results, ctx.provenance().startTime(), seconds));
@@ -152,9 +156,14 @@ final class FgeJob {
                 ctx.log().line(ctx.cell() + ": the SGD checkpoint at epoch " + first + " is unusable: " + e.getMessage());
             }
         }
-        ctx.log().line(ctx.cell() + ": no intact SGD checkpoint at epoch " + first + " in this directory; retraining SGD to it "
-                + "(deterministic: the same weights as the sgd job's)");
-        Preset p = ctx.preset();
+        Preset p = ctx.preset().fgeRun();
+        if (ctx.preset().fgeSharesSgdRun()) {
+            ctx.log().line(ctx.cell() + ": no intact SGD checkpoint at epoch " + first + " in this directory; retraining SGD to it "
+                    + "(deterministic: the same weights as the sgd job's)");
+        } else {
+            ctx.log().line(ctx.cell() + ": FGE's budget is " + p.budgetEpochs() + " epochs (SGD's " + ctx.preset().budgetEpochs()
+                    + "): training its own SGD run, the reference schedule over " + p.budgetEpochs() + " epochs, to epoch " + first);
+        }
         ComputationGraph net = Networks.create(p, ctx.data(), ctx.seed());
         TrainAccuracyListener accuracy = new TrainAccuracyListener(net);
         net.addListeners(accuracy);

@@ -88,7 +88,7 @@ public record RunPlan(Preset preset, DatasetSpec data, int trainSize, int testSi
     /** FGE's snapshot points as epochs with fractions (after iteration i of FGE: start + (i + 1) / iterations per epoch). */
     public List<Double> fgeSnapshotPoints() {
         List<Double> out = new ArrayList<>();
-        long total = (long) (preset.budgetEpochs() - preset.fgeStartEpoch()) * iterationsPerEpoch;
+        long total = (long) (preset.fgeBudgetEpochs() - preset.fgeStartEpoch()) * iterationsPerEpoch;
         long cycle = fgeCycle();
         for (long i = 0; i < total; i++) {
             if (Schedules.fgeSnapshot(i, cycle)) {
@@ -105,7 +105,8 @@ public record RunPlan(Preset preset, DatasetSpec data, int trainSize, int testSi
             e += preset.budgetEpochs();
         }
         if (has("fge")) {
-            e += preset.budgetEpochs() - preset.fgeStartEpoch();
+            // with a budget of its own, FGE trains its own SGD run to its start
+            e += preset.fgeSharesSgdRun() ? preset.fgeBudgetEpochs() - preset.fgeStartEpoch() : preset.fgeBudgetEpochs();
         }
         if (has("swa")) {
             e += preset.swaEpochs();
@@ -169,13 +170,17 @@ public record RunPlan(Preset preset, DatasetSpec data, int trainSize, int testSi
             }
         }
         if (has("fge")) {
-            sb.append(String.format(Locale.ROOT, "%nFGE (job fge): from the SGD checkpoint after epoch %d, epochs %d-%d; triangular "
-                    + "rate per iteration %s -> %s -> %s, cycle %d iterations (%s epochs)%n", p.fgeStartEpoch(), p.fgeStartEpoch() + 1,
-                    p.budgetEpochs(), num(p.fge().lr1()), num(p.fge().lr2()), num(p.fge().lr1()), fgeCycle(),
+            String from = p.fgeSharesSgdRun() ? "the SGD checkpoint after epoch " + p.fgeStartEpoch()
+                    : String.format(Locale.ROOT, "its own SGD run (the reference schedule over FGE's budget of %d epochs) after epoch %d",
+                            p.fgeBudgetEpochs(), p.fgeStartEpoch());
+            sb.append(String.format(Locale.ROOT, "%nFGE (job fge): from %s, epochs %d-%d; triangular "
+                    + "rate per iteration %s -> %s -> %s, cycle %d iterations (%s epochs)%n", from, p.fgeStartEpoch() + 1,
+                    p.fgeBudgetEpochs(), num(p.fge().lr1()), num(p.fge().lr2()), num(p.fge().lr1()), fgeCycle(),
                     num((double) fgeCycle() / iterationsPerEpoch)));
             List<Double> snaps = fgeSnapshotPoints();
             sb.append(String.format(Locale.ROOT, "  %d snapshots, at the lowest rate, after epoch %s; the ensemble is evaluated after "
-                    + "every epoch once it has one; result after epoch %d%n", snaps.size(), joined(snaps), p.budgetEpochs()));
+                    + "every epoch once it has one; result after epoch %d (budget %s)%n", snaps.size(), joined(snaps), p.fgeBudgetEpochs(),
+                    num((double) p.fgeBudgetEpochs() / p.budgetEpochs())));
         }
         if (has("swa")) {
             sb.append(String.format(Locale.ROOT, "%nSWA run (job swa): %d epochs (%s x B)%n", p.swaEpochs(),

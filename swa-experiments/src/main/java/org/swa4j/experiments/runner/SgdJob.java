@@ -28,7 +28,8 @@ import org.swa4j.experiments.train.TrainingEpoch;
  * Job {@code sgd}: B epochs of SGD with the preset's schedule ({@link Schedules#sgd}: reference or constant), and along
  * the same trajectory the weight EMA {@code ema = d ema + (1 - d) w} after every step, whose
  * BatchNorm statistics are recomputed ({@code BatchNormUpdate}) before each evaluation. Writes the
- * sgd and ema records, the checkpoint every epoch, the SGD weights at FGE's start epoch, and the
+ * sgd and ema records, the checkpoint every epoch, the SGD weights at FGE's start epoch (when FGE
+ * shares this run: no fge.budget_epochs of its own), and the
  * final models under {@code models/}: {@code ema-seedK.zip} is the EMA network evaluated after the
  * last epoch, with the BN statistics recomputed for that evaluation.
  */
@@ -124,7 +125,7 @@ final class SgdJob {
                     results.get("ema").add(new BudgetResult(1.0, e + 1, me.accuracy(), me.nll(), me.ece()));
                 }
             }
-            if (p.methods().contains("fge") && e + 1 == p.fgeStartEpoch()) {
+            if (p.methods().contains("fge") && p.fgeSharesSgdRun() && e + 1 == p.fgeStartEpoch()) {
                 Checkpoints.saveNet(net, FgeJob.startFile(ctx));
             }
             ck.save(e + 1, net, ema, null);

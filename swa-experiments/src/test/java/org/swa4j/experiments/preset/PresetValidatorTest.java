@@ -61,6 +61,18 @@ class PresetValidatorTest {
     }
 
     @Test
+    void fgeBudgetMustBePositiveAndHoldWholeCycles() {
+        Preset q = Presets.load("quick");
+        Preset zero = new Preset("f", "", q.dataset(), q.model(), null, null, null, true, 3, 128, 10, 0.05, null, 0.9, 5e-4,
+                List.of("fge"), null, new Preset.FgeOptions(0.8, 2, 0.05, 0.01, 0), null, null, null);
+        assertTrue(String.join("\n", PresetValidator.staticProblems(zero)).contains("fge.budget_epochs = 0"));
+        Preset odd = new Preset("f", "", q.dataset(), q.model(), null, null, null, true, 3, 128, 10, 0.05, null, 0.9, 5e-4,
+                List.of("fge"), null, new Preset.FgeOptions(0.8, 2, 0.05, 0.01, 15), null, null, null);
+        String m = String.join("\n", PresetValidator.staticProblems(odd));
+        assertTrue(m.contains("fge has 3 epochs after its start (epoch 12 of 15)"), m);
+    }
+
+    @Test
     void listsEveryProblemAtOnce() {
         Preset q = Presets.load("quick");
         Preset bad = new Preset("bad", "", "fashion-mnist-embedded", "cnn8", null, null, null, true, 0, 128, 10, -0.1, "linear", 1.0, 5e-4,

@@ -81,6 +81,8 @@ class RunPlanTest {
         assertTrue(t.contains("391 iterations per epoch") && t.contains("epochs 1-76: 0.1") && t.contains("epoch 77: 0.09835"), t);
         assertTrue(t.contains("averaged after epochs 126-225 (100 models)"), t);
         assertTrue(t.contains("budget 1.25: the evaluation after epoch 188"), t);
+        assertTrue(t.contains("FGE (job fge): from its own SGD run (the reference schedule over FGE's budget of 200 epochs) after "
+                + "epoch 160, epochs 161-200"), t);
         assertTrue(t.contains("estimated time at 1000 training"), t);
         TestOutput.Result bad = TestOutput.execute("run", "--preset", "cifar100-preresnet164", "--dry-run", "--images-per-second", "0");
         assertEquals(2, bad.exitCode(), bad.text());
@@ -91,8 +93,10 @@ class RunPlanTest {
     void theEstimateCountsEveryPass() {
         Preset p = Presets.load("cifar100-preresnet164");
         RunPlan plan = RunPlan.of(p);
-        long fgeEpochs = p.budgetEpochs() - p.fgeStartEpoch();
-        assertEquals(p.budgetEpochs() + fgeEpochs + p.swaEpochs(), plan.trainingEpochs());
+        // SGD 150; FGE's own budget, 200 (its SGD run to 160, then 40 of FGE); SWA 225
+        assertEquals(150 + 200 + 225, plan.trainingEpochs());
+        assertEquals(150 + 30 + 225, RunPlan.of(Presets.load("cifar10-preresnet164")).trainingEpochs(),
+                "CIFAR-10: FGE shares SGD's run to epoch 120, then 30 of FGE");
         long swaEvaluations = p.swaEpochs() - p.swa().start() + 1;
         assertEquals(p.budgetEpochs() + swaEvaluations, plan.batchNormPasses(), "EMA after every SGD epoch, SWA once it averages");
         assertEquals(2L * p.budgetEpochs() + plan.fgeSnapshotPoints().size() + swaEvaluations, plan.testPasses());
