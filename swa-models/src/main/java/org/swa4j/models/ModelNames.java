@@ -12,7 +12,7 @@ import org.swa4j.models.vgg.VggSpec;
 import org.swa4j.models.wrn.WideResNetSpec;
 
 /**
- * Parses a model name into its spec. Grammar (issue 4): {@code vgg16}, {@code vgg16bn},
+ * Parses a model name into its spec. Grammar: {@code vgg16}, {@code vgg16bn},
  * {@code preresnet<depth>}, {@code wrn<depth>x<width>}, {@code shakeshake<depth>_2x<width>d},
  * {@code pyramidnet<depth>_a<alpha>}, {@code cnn<width>}.
  *

@@ -25,7 +25,7 @@ import org.swa4j.data.image.LabelledImages;
 import org.swa4j.data.sets.InMemoryImageDataset;
 
 /**
- * How fast does swa-data feed a network? Issue 3 asks for at least ten times the training throughput of the
+ * How fast does swa-data feed a network? The target: at least ten times the training throughput of the
  * model being fed, so that data is never the bottleneck.
  *
  * <p>Measured: one full training pass over {@value #IMAGES} synthetic images (CIFAR-shaped 3x32x32 or
