@@ -119,7 +119,8 @@ public record Preset(String name, String description, String dataset, String mod
      * @param everyEpochs average every c epochs
      * @param budgets     budgets (multiples of B) at which the average is evaluated; the run lasts the largest
      * @param schedule    "swa" (the reference schedule) or "cyclic" (per-iteration lr1 -> lr2 cycles of
-     *                    {@code everyEpochs} epochs from the first epoch, average at each cycle's end; ImageNet)
+     *                    {@code everyEpochs} epochs from the first epoch, average at each cycle's end, so
+     *                    {@code start} must be a multiple of {@code everyEpochs}; ImageNet)
      * @param cyclicLr1   cyclic schedule: lr at the start of each cycle
      * @param cyclicLr2   cyclic schedule: lr at the end of each cycle
      * @param keepSnapshots keep every network averaged into SWA as

@@ -13,7 +13,8 @@ import java.util.Set;
  * non-negative; methods a non-empty subset of sgd, ema, fge, swa without repeats; EMA decay in (0, 1);
  * FGE budget (absent, or positive), start fraction in (0, 1), at least one whole cycle after the start and a whole number of cycles,
  * 0 < lr_2 <= lr_1 (a cycle may be a fraction of an epoch); SWA start in [1, SWA epochs] (not past the end), every budget positive with at
- * least one averaging epoch before it, schedule "swa" or "cyclic" (cyclic needs both cyclic rates);
+ * least one averaging epoch before it, schedule "swa" or "cyclic" (cyclic needs both cyclic rates, and a start
+ * that is a multiple of every_epochs, so that every average is taken at a cycle's end);
  * train/test limits positive; normalisation one of {@code org.swa4j.data.Normalisation}'s names. Then the {@link Environment}: the model name, the data set name and
  * whether its files are present, and the pretrained file.
  */
@@ -193,6 +194,14 @@ public final class PresetValidator {
         if (schedule.equals("cyclic") && (s.cyclicLr1() == null || s.cyclicLr2() == null || !(s.cyclicLr1() > 0)
                 || !(s.cyclicLr2() > 0))) {
             out.add("swa.schedule cyclic needs cyclic_lr1 > 0 and cyclic_lr2 > 0");
+        }
+        int c = s.everyEpochs();
+        if (schedule.equals("cyclic") && c > 1 && s.start() >= 1 && s.start() % c != 0) {
+            int before = s.start() / c * c;
+            out.add("swa.start = " + s.start() + " with swa.schedule \"cyclic\" and swa.every_epochs = " + c + ": the cycles of "
+                    + c + " epochs are counted from the run's first iteration and end after epochs " + c + ", " + 2 * c + ", "
+                    + 3 * c + ", ..., so averaging after epochs " + s.start() + ", " + (s.start() + c) + ", ... would take weights"
+                    + " in mid-cycle; make swa.start a multiple of " + c + " (" + (before > 0 ? before + " or " : "") + (before + c) + ")");
         }
         if (p.budgetEpochs() < 1) {
             return;

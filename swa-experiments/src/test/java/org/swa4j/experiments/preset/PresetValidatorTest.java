@@ -60,6 +60,28 @@ class PresetValidatorTest {
         assertTrue(m.contains("normalisation: unknown normalisation 'imagenet'; known: [default, resnet, vgg, train_statistics, unit]"), m);
     }
 
+    /**
+     * Cyclic SWA's cycles of every_epochs epochs run from the first iteration, so they end after epochs
+     * 2, 4, 6, ... for every_epochs = 2; averaging after epochs start, start + 2, ... falls at their ends
+     * only for an even start.
+     */
+    @Test
+    void cyclicSwaMustAverageAtTheCyclesEnds() {
+        Preset q = Presets.load("quick");
+        Preset odd = new Preset("c", "", q.dataset(), q.model(), null, null, null, true, 3, 128, 10, 0.05, null, 0.9, 5e-4,
+                List.of("swa"), null, null, new Preset.SwaOptions(3, 0.01, 2, List.of(1.0), "cyclic", 1e-3, 1e-5, null), null, null);
+        String m = String.join("\n", PresetValidator.staticProblems(odd));
+        assertTrue(m.contains("swa.start = 3 with swa.schedule \"cyclic\" and swa.every_epochs = 2: the cycles of 2 epochs are "
+                + "counted from the run's first iteration and end after epochs 2, 4, 6, ..., so averaging after epochs 3, 5, ... "
+                + "would take weights in mid-cycle; make swa.start a multiple of 2 (2 or 4)"), m);
+        Preset even = new Preset("c", "", q.dataset(), q.model(), null, null, null, true, 3, 128, 10, 0.05, null, 0.9, 5e-4,
+                List.of("swa"), null, null, new Preset.SwaOptions(4, 0.01, 2, List.of(1.0), "cyclic", 1e-3, 1e-5, null), null, null);
+        assertEquals(List.of(), PresetValidator.staticProblems(even));
+        Preset swaSchedule = new Preset("c", "", q.dataset(), q.model(), null, null, null, true, 3, 128, 10, 0.05, null, 0.9, 5e-4,
+                List.of("swa"), null, null, new Preset.SwaOptions(3, 0.01, 2, List.of(1.0), "swa", null, null, null), null, null);
+        assertEquals(List.of(), PresetValidator.staticProblems(swaSchedule), "the reference schedule has no cycles to align with");
+    }
+
     @Test
     void fgeBudgetMustBePositiveAndHoldWholeCycles() {
         Preset q = Presets.load("quick");
