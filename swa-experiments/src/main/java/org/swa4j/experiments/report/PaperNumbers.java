@@ -13,13 +13,19 @@ import java.util.Optional;
 /**
  * The paper's published accuracies (resources {@code paper/table1.csv} and
  * {@code paper/fge_cifar100.csv}, sources in {@code paper/SOURCE.md}), looked up by data set, model,
- * method and budget so that a report can print them beside its own numbers.
+ * method, budget in epochs and budget so that a report can print them beside its own numbers. The
+ * budget in epochs is part of the match: a number trained for another number of epochs is not the
+ * same experiment, and is not printed.
  */
 public final class PaperNumbers {
 
-    /** One published number. {@code accStd} is NaN where the source gives none. */
-    public record Row(String dataset, String model, String method, String budget, double accMean, double accStd,
-            String source) {
+    /**
+     * One published number: {@code budgetEpochs} is the epochs of one budget (the SGD budget B; FGE's own
+     * budget for FGE rows; {@code pretrained} for ImageNet), {@code budget} a multiple of it. {@code accStd}
+     * is NaN where the source gives none.
+     */
+    public record Row(String dataset, String model, String budgetEpochs, String method, String budget, double accMean,
+            double accStd, String source) {
     }
 
     private final List<Row> rows;
@@ -31,13 +37,11 @@ public final class PaperNumbers {
     /** The numbers shipped with swa4j. */
     public static PaperNumbers load() {
         List<Row> rows = new ArrayList<>();
-        // table1.csv: dataset,model,budget_epochs,method,budget,acc_mean,acc_std,source
-        for (String[] f : read("/paper/table1.csv")) {
-            rows.add(new Row(f[0], f[1], f[3], f[4], Double.parseDouble(f[5]), parse(f[6]), f[7]));
-        }
-        // fge_cifar100.csv: dataset,model,method,budget,acc_mean,acc_std,source
-        for (String[] f : read("/paper/fge_cifar100.csv")) {
-            rows.add(new Row(f[0], f[1], f[2], f[3], Double.parseDouble(f[4]), parse(f[5]), f[6]));
+        // both files: dataset,model,budget_epochs,method,budget,acc_mean,acc_std,source
+        for (String resource : new String[] {"/paper/table1.csv", "/paper/fge_cifar100.csv"}) {
+            for (String[] f : read(resource)) {
+                rows.add(new Row(f[0], f[1], f[2], f[3], f[4], Double.parseDouble(f[5]), parse(f[6]), f[7]));
+            }
         }
         return new PaperNumbers(rows);
     }
@@ -47,10 +51,11 @@ public final class PaperNumbers {
     }
 
     /**
-     * The paper's number for swa4j method {@code method} (sgd, fge, swa; EMA is not in the paper)
-     * at {@code budget}, for the paper's {@code dataset} and {@code model} names.
+     * The paper's number for swa4j method {@code method} (sgd, fge, swa; EMA is not in the paper) at
+     * {@code budget} budgets of {@code budgetEpochs} epochs each, for the paper's {@code dataset} and
+     * {@code model} names; empty where the paper has no such number.
      */
-    public Optional<Row> find(String dataset, String model, String method, String budget) {
+    public Optional<Row> find(String dataset, String model, String method, int budgetEpochs, String budget) {
         String paperMethod = switch (method) {
             case "sgd" -> "SGD";
             case "swa" -> "SWA";
@@ -60,8 +65,9 @@ public final class PaperNumbers {
         if (paperMethod == null) {
             return Optional.empty();
         }
+        String epochs = Integer.toString(budgetEpochs);
         return rows.stream().filter(r -> r.dataset().equals(dataset) && r.model().equals(model)
-                && r.method().equals(paperMethod) && r.budget().equals(budget)).findFirst();
+                && r.method().equals(paperMethod) && r.budgetEpochs().equals(epochs) && r.budget().equals(budget)).findFirst();
     }
 
     private static double parse(String s) {

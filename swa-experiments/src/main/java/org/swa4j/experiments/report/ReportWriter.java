@@ -105,7 +105,8 @@ public final class ReportWriter {
         for (SummaryRow r : summary) {
             String budget = Summary.budget(r.budget());
             Optional<PaperNumbers.Row> p = preset.paper() == null ? Optional.empty()
-                    : paper.find(preset.paper().dataset(), preset.paper().model(), r.method(), paperBudget(r));
+                    : paper.find(preset.paper().dataset(), preset.paper().model(), r.method(),
+                            r.method().equals("fge") ? preset.fgeBudgetEpochs() : preset.budgetEpochs(), paperBudget(r));
             rows.add(new String[] {r.method().toUpperCase(), budget, Integer.toString(r.n()),
                     pm(r.accMean(), r.accStd()), interval(r), fmt(r.nllMean(), 3), fmt(r.eceMean(), 2), pValue(r.pVsSgd()),
                     p.map(x -> pm(x.accMean(), x.accStd())).orElse(""),

@@ -49,6 +49,39 @@ class ReportWriterTest {
         assertEquals("", quick.getString(0, "paper"), "quick matches no paper row");
     }
 
+    /**
+     * A paper number is printed only beside a run of the same budget in epochs: table1.csv has
+     * Shake-Shake-2x64d at B = 1800 (SWA 1.5 B: 97.12) and PyramidNet-272 at B = 300 (SWA 1.5 B: 84.16);
+     * fge_cifar100.csv has PreResNet-164's FGE in 200 epochs (80.3 +/- 0.2).
+     */
+    @Test
+    void paperNumbersOnlyForTheSameBudgetInEpochs() {
+        PaperNumbers paper = PaperNumbers.load();
+        assertEquals(72.55, paper.find("CIFAR-100", "VGG-16", "sgd", 200, "1").orElseThrow().accMean());
+        assertTrue(paper.find("CIFAR-100", "VGG-16", "sgd", 150, "1").isEmpty());
+        List<SummaryRow> swa15 = List.of(new SummaryRow("cifar10", "shakeshake26_2x64d", "swa", 1.5, 3, 97.0, 0.1, 96.8, 97.2, 0.1, 1,
+                Double.NaN));
+        Preset shake = Presets.load("cifar10-shakeshake26_2x64d");
+        assertEquals(1800, shake.budgetEpochs());
+        assertEquals("97.12", ReportWriter.comparisonTable(shake, swa15, paper).getString(0, "paper"));
+        assertEquals("", ReportWriter.comparisonTable(shake.withBudget(1200), swa15, paper).getString(0, "paper"),
+                "SWA at 1.5 x 1200 epochs is not the paper's 1.5 x 1800");
+        Preset pyramid = Presets.load("cifar100-pyramidnet272_a200");
+        assertEquals(300, pyramid.budgetEpochs());
+        assertEquals("84.16", ReportWriter.comparisonTable(pyramid, swa15, paper).getString(0, "paper"));
+
+        List<SummaryRow> fge = List.of(new SummaryRow("cifar100", "preresnet164", "fge", 200.0 / 150, 3, 80.0, 0.2, 79.5, 80.5, 0.7,
+                1, Double.NaN));
+        Preset pre = Presets.load("cifar100-preresnet164");
+        Table t = ReportWriter.comparisonTable(pre, fge, paper);
+        assertEquals("1.3333", t.getString(0, "budget"), "FGE's 200 epochs are 1.33 of the SGD budget 150");
+        assertEquals("80.30 ± 0.20", t.getString(0, "paper"));
+        assertEquals("-0.30", t.getString(0, "ours − paper"));
+        Preset sameBudget = new Preset(pre.name(), "", pre.dataset(), pre.model(), null, null, null, true, 3, 128, 150, 0.1, null, 0.9,
+                3e-4, List.of("fge"), null, new Preset.FgeOptions(0.8, 2, 0.05, 0.01), null, null, pre.paper());
+        assertEquals("", ReportWriter.comparisonTable(sameBudget, fge, paper).getString(0, "paper"), "FGE in 150 epochs is not 200");
+    }
+
     @Test
     void reportEmbedsFiguresAndListsDivergedRuns() throws Exception {
         Preset q = Presets.load("quick");
