@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 import org.swa4j.experiments.preset.Preset;
 import org.swa4j.experiments.results.AtomicFiles;
@@ -21,9 +23,9 @@ import tech.tablesaw.api.Table;
 
 /**
  * Writes {@code report.md} and {@code report.html} of a results directory: what was run (preset,
- * command, machine), the comparison table (mean +/- std, 95% CI, NLL, ECE, Welch p-value against
- * SGD at the same budget, and the paper's number with our difference where the preset matches a
- * row of the paper), the figures of {@link Plots}, the per-seed results, every diverged run, and,
+ * command, machine), the comparison table (mean +/- std, 95% CI, NLL, ECE, Welch and paired p-values
+ * against SGD at the same budget, or at budget 1 where SGD was not run at the row's budget, and the
+ * paper's number with our difference where the preset matches a row of the paper), the figures of {@link Plots}, the per-seed results, every diverged run, and,
  * when {@code swa geometry DIR} has written {@code DIR/geometry.md}, that section as it is (its links
  * are relative to DIR; in the HTML through {@link MarkdownHtml}), and likewise the PyTorch parity section
  * {@code DIR/parity.md}.
@@ -59,9 +61,9 @@ public final class ReportWriter {
                 .append(p.gitCommit()).append("; DL4J ").append(p.dl4jVersion()).append("\n"));
         md.append("- Wall time: ").append(wallTime(records)).append("\n\n");
         md.append("## Results (test set)\n\n");
-        md.append("Accuracy in percent, mean ± sample std over the seeds that finished; 95% CI from Student's t; ")
-                .append("`p vs SGD`: two-sided Welch t-test of the accuracies against SGD at the same budget. ")
-                .append("Budgets are multiples of B.\n\n");
+        md.append("Accuracy in percent, mean ± sample std over the seeds that finished; 95% CI from Student's t. ")
+                .append(P_VALUES).append(" Budgets are multiples of B; `paper`: the published number for the same data set, ")
+                .append("model, method, budget in epochs and budget.\n\n");
         md.append(markdown(table)).append('\n');
         if (!diverged.isEmpty()) {
             md.append("## Diverged runs (excluded from every average)\n\n");
@@ -99,20 +101,35 @@ public final class ReportWriter {
                 sections.isEmpty() ? null : sections));
     }
 
+    /** What the p-value columns of the comparison table are. */
+    static final String P_VALUES = "`p (Welch)`: two-sided Welch t-test (unequal variances) of the seeds' accuracies against "
+            + "SGD's; `p (paired)`: two-sided paired t-test by seed (the runs of one seed share their initialisation and data "
+            + "order across methods). Both compare with SGD at the budget in `vs SGD at budget`: the row's own budget where SGD "
+            + "was run at it, else budget 1 (SGD's budget B), as the paper compares SWA at 1.25 and 1.5 B with SGD at B.";
+
     /** The comparison table shown in the report (strings, already formatted). */
     public static Table comparisonTable(Preset preset, List<SummaryRow> summary, PaperNumbers paper) {
         List<String[]> rows = new ArrayList<>();
+        Set<Double> sgdBudgets = new HashSet<>();
+        summary.stream().filter(r -> r.method().equals("sgd")).forEach(r -> sgdBudgets.add(r.budget()));
         for (SummaryRow r : summary) {
+            boolean same = sgdBudgets.contains(r.budget());
+            boolean compared = !r.method().equals("sgd") && (same || sgdBudgets.contains(1.0));
+            String vs = compared ? Summary.budget(same ? r.budget() : 1.0) : "";
+            double welch = !compared ? Double.NaN : same ? r.pVsSgd() : r.pVsSgdBudget1();
+            double paired = !compared ? Double.NaN : same ? r.pPairedVsSgd() : r.pPairedVsSgdBudget1();
             String budget = Summary.budget(r.budget());
             Optional<PaperNumbers.Row> p = preset.paper() == null ? Optional.empty()
                     : paper.find(preset.paper().dataset(), preset.paper().model(), r.method(),
                             r.method().equals("fge") ? preset.fgeBudgetEpochs() : preset.budgetEpochs(), paperBudget(r));
             rows.add(new String[] {r.method().toUpperCase(), budget, Integer.toString(r.n()),
-                    pm(r.accMean(), r.accStd()), interval(r), fmt(r.nllMean(), 3), fmt(r.eceMean(), 2), pValue(r.pVsSgd()),
+                    pm(r.accMean(), r.accStd()), interval(r), fmt(r.nllMean(), 3), fmt(r.eceMean(), 2), vs, pValue(welch),
+                    pValue(paired),
                     p.map(x -> pm(x.accMean(), x.accStd())).orElse(""),
                     p.map(x -> String.format(Locale.ROOT, "%+.2f", r.accMean() - x.accMean())).orElse("")});
         }
-        String[] names = {"method", "budget", "n", "accuracy", "95% CI", "NLL", "ECE", "p vs SGD", "paper", "ours − paper"};
+        String[] names = {"method", "budget", "n", "accuracy", "95% CI", "NLL", "ECE", "vs SGD at budget", "p (Welch)", "p (paired)",
+            "paper", "ours − paper"};
         Table t = Table.create("comparison");
         for (int c = 0; c < names.length; c++) {
             final int col = c;
@@ -216,7 +233,7 @@ public final class ReportWriter {
             }
         }
         h.append("</ul>\n<h2>Results (test set)</h2>\n<p>Accuracy in percent, mean ± sample std over seeds; 95% CI from "
-                + "Student's t; p vs SGD: two-sided Welch t-test against SGD at the same budget.</p>\n");
+                + "Student's t. ").append(escape(P_VALUES.replace("`", ""))).append("</p>\n");
         h.append(htmlTable(table));
         if (!diverged.isEmpty()) {
             h.append("<h2>Diverged runs (excluded from every average)</h2>\n<ul>\n");

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.swa4j.experiments.preset.Preset;
+import org.swa4j.experiments.stats.PairedTTest;
 import org.swa4j.experiments.stats.SeedStatistics;
 import org.swa4j.experiments.stats.WelchTest;
 
@@ -21,23 +22,32 @@ import tech.tablesaw.api.Table;
 
 /**
  * Aggregates finished run records into one row per (method, budget): mean, sample std and 95%
- * t-interval of the test accuracy over seeds ({@link SeedStatistics}), mean NLL and ECE, and the
- * two-sided Welch p-value of the method's accuracies against SGD's at the same budget
- * ({@link WelchTest}; empty for SGD and where SGD has no run at that budget). Running and diverged
- * records are not counted.
+ * t-interval of the test accuracy over seeds ({@link SeedStatistics}), mean NLL and ECE, and two-sided
+ * p-values of the method's accuracies against SGD's: Welch's test ({@link WelchTest}) and the paired
+ * test by seed ({@link PairedTTest}), each against SGD at the same budget and against SGD at budget 1
+ * (B; the paper compares SWA at 1.25 and 1.5 B with it). Empty for SGD itself and where SGD has no run
+ * at the budget compared with. Running and diverged records are not counted.
+ *
+ * <p>The first twelve columns are those of earlier versions, in the same order; the p-values against
+ * SGD at budget 1 and the paired ones follow them.
  */
 public final class Summary {
 
     /** The columns of {@code summary.csv}, in order. */
     public static final List<String> COLUMNS = List.of("dataset", "model", "method", "budget", "n", "acc_mean",
-            "acc_std", "acc_ci95_low", "acc_ci95_high", "nll_mean", "ece_mean", "p_vs_sgd");
+            "acc_std", "acc_ci95_low", "acc_ci95_high", "nll_mean", "ece_mean", "p_vs_sgd", "p_vs_sgd_budget1",
+            "p_paired_vs_sgd", "p_paired_vs_sgd_budget1");
+
+    /** One seed's result at one budget. */
+    private record Seeded(int seed, BudgetResult result) {
+    }
 
     private Summary() {
     }
 
     /** The summary rows of {@code records}, ordered by method (sgd, ema, fge, swa) then budget. */
     public static List<SummaryRow> rows(List<RunRecord> records) {
-        Map<String, Map<Double, List<BudgetResult>>> byMethod = new LinkedHashMap<>();
+        Map<String, Map<Double, List<Seeded>>> byMethod = new LinkedHashMap<>();
         String dataset = null;
         String model = null;
         for (RunRecord r : records) {
@@ -47,27 +57,48 @@ public final class Summary {
             dataset = r.preset().dataset();
             model = r.preset().model();
             for (BudgetResult b : r.results()) {
-                byMethod.computeIfAbsent(r.method(), k -> new TreeMap<>()).computeIfAbsent(b.budget(), k -> new ArrayList<>()).add(b);
+                byMethod.computeIfAbsent(r.method(), k -> new TreeMap<>()).computeIfAbsent(b.budget(), k -> new ArrayList<>())
+                        .add(new Seeded(r.seed(), b));
             }
         }
-        Map<Double, List<BudgetResult>> sgd = byMethod.getOrDefault("sgd", Map.of());
+        Map<Double, List<Seeded>> sgd = byMethod.getOrDefault("sgd", Map.of());
         List<SummaryRow> rows = new ArrayList<>();
         for (var method : byMethod.entrySet()) {
             for (var budget : method.getValue().entrySet()) {
-                double[] acc = budget.getValue().stream().mapToDouble(BudgetResult::accuracy).toArray();
-                SeedStatistics s = SeedStatistics.of(acc);
-                double nll = budget.getValue().stream().mapToDouble(BudgetResult::nll).average().orElseThrow();
-                double ece = budget.getValue().stream().mapToDouble(BudgetResult::ece).average().orElseThrow();
-                double p = Double.NaN;
-                if (!method.getKey().equals("sgd") && sgd.containsKey(budget.getKey())) {
-                    p = WelchTest.pValue(acc, sgd.get(budget.getKey()).stream().mapToDouble(BudgetResult::accuracy).toArray());
-                }
+                List<Seeded> results = budget.getValue();
+                SeedStatistics s = SeedStatistics.of(accuracies(results));
+                double nll = results.stream().mapToDouble(x -> x.result().nll()).average().orElseThrow();
+                double ece = results.stream().mapToDouble(x -> x.result().ece()).average().orElseThrow();
+                boolean isSgd = method.getKey().equals("sgd");
+                List<Seeded> same = isSgd ? null : sgd.get(budget.getKey());
+                List<Seeded> atOne = isSgd ? null : sgd.get(1.0);
                 rows.add(new SummaryRow(dataset, model, method.getKey(), budget.getKey(), s.n(), s.mean(), s.std(),
-                        s.ci95Low(), s.ci95High(), nll, ece, p));
+                        s.ci95Low(), s.ci95High(), nll, ece, welch(results, same), welch(results, atOne), paired(results, same),
+                        paired(results, atOne)));
             }
         }
         rows.sort(Comparator.comparingInt((SummaryRow r) -> methodOrder(r.method())).thenComparingDouble(SummaryRow::budget));
         return rows;
+    }
+
+    private static double[] accuracies(List<Seeded> results) {
+        return results.stream().mapToDouble(x -> x.result().accuracy()).toArray();
+    }
+
+    private static Map<Integer, Double> bySeed(List<Seeded> results) {
+        Map<Integer, Double> out = new TreeMap<>();
+        results.forEach(x -> out.put(x.seed(), x.result().accuracy()));
+        return out;
+    }
+
+    /** Welch's p of {@code results} against {@code sgd}; NaN without SGD results. */
+    private static double welch(List<Seeded> results, List<Seeded> sgd) {
+        return sgd == null ? Double.NaN : WelchTest.pValue(accuracies(results), accuracies(sgd));
+    }
+
+    /** The paired p of {@code results} against {@code sgd} over their common seeds; NaN without SGD results. */
+    private static double paired(List<Seeded> results, List<Seeded> sgd) {
+        return sgd == null ? Double.NaN : PairedTTest.pValue(bySeed(results), bySeed(sgd));
     }
 
     static int methodOrder(String method) {
@@ -89,7 +120,10 @@ public final class Summary {
                 DoubleColumn.create("acc_ci95_high", rows.stream().mapToDouble(SummaryRow::accCi95High)),
                 DoubleColumn.create("nll_mean", rows.stream().mapToDouble(SummaryRow::nllMean)),
                 DoubleColumn.create("ece_mean", rows.stream().mapToDouble(SummaryRow::eceMean)),
-                DoubleColumn.create("p_vs_sgd", rows.stream().mapToDouble(SummaryRow::pVsSgd)));
+                DoubleColumn.create("p_vs_sgd", rows.stream().mapToDouble(SummaryRow::pVsSgd)),
+                DoubleColumn.create("p_vs_sgd_budget1", rows.stream().mapToDouble(SummaryRow::pVsSgdBudget1)),
+                DoubleColumn.create("p_paired_vs_sgd", rows.stream().mapToDouble(SummaryRow::pPairedVsSgd)),
+                DoubleColumn.create("p_paired_vs_sgd_budget1", rows.stream().mapToDouble(SummaryRow::pPairedVsSgdBudget1)));
     }
 
     /** The CSV text: header {@link #COLUMNS}, one line per row, NaN written as an empty cell. */
@@ -98,7 +132,8 @@ public final class Summary {
         for (SummaryRow r : rows) {
             sb.append(String.join(",", r.dataset(), r.model(), r.method(), budget(r.budget()), Integer.toString(r.n()),
                     num(r.accMean(), 4), num(r.accStd(), 4), num(r.accCi95Low(), 4), num(r.accCi95High(), 4),
-                    num(r.nllMean(), 5), num(r.eceMean(), 4), num(r.pVsSgd(), 6))).append('\n');
+                    num(r.nllMean(), 5), num(r.eceMean(), 4), num(r.pVsSgd(), 6), num(r.pVsSgdBudget1(), 6),
+                    num(r.pPairedVsSgd(), 6), num(r.pPairedVsSgdBudget1(), 6))).append('\n');
         }
         return sb.toString();
     }

@@ -30,8 +30,9 @@ class ReportWriterTest {
         Preset vgg = Presets.load("cifar100-vgg16");
         List<SummaryRow> rows = List.of(
                 new SummaryRow("cifar100", "vgg16", "sgd", 1, 3, 72.0, 0.2, 71.5, 72.5, 1.2, 3, Double.NaN),
-                new SummaryRow("cifar100", "vgg16", "swa", 1.25, 3, 74.5, 0.1, 74.3, 74.7, 1.1, 2, 0.0005),
-                new SummaryRow("cifar100", "vgg16", "fge", 1, 3, 74.0, 0.1, 73.8, 74.2, 1.0, 1, 0.002),
+                new SummaryRow("cifar100", "vgg16", "swa", 1.25, 3, 74.5, 0.1, 74.3, 74.7, 1.1, 2, Double.NaN, 0.0005, Double.NaN,
+                        0.0002),
+                new SummaryRow("cifar100", "vgg16", "fge", 1, 3, 74.0, 0.1, 73.8, 74.2, 1.0, 1, 0.002, 0.002, 0.03, 0.03),
                 new SummaryRow("cifar100", "vgg16", "ema", 1, 3, 73.0, 0.1, 72.8, 73.2, 1.0, 1, 0.01));
         Table t = ReportWriter.comparisonTable(vgg, rows, PaperNumbers.load());
         // table1.csv: CIFAR-100 VGG-16 SGD 72.55 +/- 0.10, SWA(1.25) 74.17 +/- 0.15; fge_cifar100.csv: FGE 74.6 +/- 0.1
@@ -43,8 +44,15 @@ class ReportWriterTest {
         assertEquals("", t.getString(3, "paper"), "the paper has no EMA row");
         assertEquals("72.00 ± 0.20", t.getString(0, "accuracy"));
         assertEquals("[71.50, 72.50]", t.getString(0, "95% CI"));
-        assertEquals("5.0e-04", t.getString(1, "p vs SGD"));
-        assertEquals("0.002", t.getString(2, "p vs SGD"));
+        assertEquals("", t.getString(0, "vs SGD at budget"), "SGD is not compared with itself");
+        assertEquals("", t.getString(0, "p (Welch)"));
+        // SWA at 1.25: SGD ran at budget 1 only, so both p-values are against SGD at budget 1
+        assertEquals("1", t.getString(1, "vs SGD at budget"));
+        assertEquals("5.0e-04", t.getString(1, "p (Welch)"));
+        assertEquals("2.0e-04", t.getString(1, "p (paired)"));
+        assertEquals("1", t.getString(2, "vs SGD at budget"));
+        assertEquals("0.002", t.getString(2, "p (Welch)"));
+        assertEquals("0.030", t.getString(2, "p (paired)"));
         Table quick = ReportWriter.comparisonTable(Presets.load("quick"), rows, PaperNumbers.load());
         assertEquals("", quick.getString(0, "paper"), "quick matches no paper row");
     }

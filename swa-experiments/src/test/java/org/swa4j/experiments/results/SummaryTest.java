@@ -32,16 +32,20 @@ class SummaryTest {
         List<SummaryRow> rows = Summary.rows(records);
         String csv = Summary.csv(rows);
         String[] lines = csv.split("\n");
-        assertEquals("dataset,model,method,budget,n,acc_mean,acc_std,acc_ci95_low,acc_ci95_high,nll_mean,ece_mean,p_vs_sgd", lines[0]);
+        assertEquals("dataset,model,method,budget,n,acc_mean,acc_std,acc_ci95_low,acc_ci95_high,nll_mean,ece_mean,p_vs_sgd,"
+                + "p_vs_sgd_budget1,p_paired_vs_sgd,p_paired_vs_sgd_budget1", lines[0], "the first twelve columns as before");
         assertEquals(4, lines.length, csv);
         // SGD: mean 88.3, std 0.2, CI 88.3 -/+ 0.496828 (see StatisticsTest); nll mean (0.30+0.31+0.32)/3; no p-value
-        assertEquals("fashion-mnist-embedded,cnn8,sgd,1,3,88.3000,0.2000,87.8032,88.7968,0.31000,2.0000,", lines[1]);
-        // SWA at 1: Welch p 0.0161810 against SGD at 1; the diverged seed 4 is not counted (n = 3)
+        assertEquals("fashion-mnist-embedded,cnn8,sgd,1,3,88.3000,0.2000,87.8032,88.7968,0.31000,2.0000,,,,", lines[1]);
+        // SWA at 1: Welch p 0.0161810 against SGD at 1 (StatisticsTest), the same against "budget 1"; paired by
+        // seed, differences 0.8, 0.7, 0.5: p = 1 - sqrt(400/414) = 0.017054; the diverged seed 4 is not counted (n = 3)
         assertTrue(lines[2].startsWith("fashion-mnist-embedded,cnn8,swa,1,3,88.9667,0.2082,"), lines[2]);
-        assertTrue(lines[2].endsWith(",0.31000,1.0000,0.016181"), lines[2]);
-        // SWA at 1.5: no SGD run at 1.5 budgets -> empty p-value
+        assertTrue(lines[2].endsWith(",0.31000,1.0000,0.016181,0.016181,0.017054,0.017054"), lines[2]);
+        // SWA at 1.5 (accuracies 89.0, 89.3, 88.9): no SGD run at 1.5 budgets -> the same-budget p-values are empty;
+        // against SGD at budget 1: Welch t = 0.766667 / 0.166667 = 4.6, df 3.99361, p = 0.010069 (SciPy ttest_ind);
+        // paired, differences 0.9, 0.8, 0.6: t^2 = 529/7, p = 1 - sqrt(529/543) = 0.012976
         assertTrue(lines[3].startsWith("fashion-mnist-embedded,cnn8,swa,1.5,3,89.0667,"), lines[3]);
-        assertTrue(lines[3].endsWith(","), lines[3]);
+        assertTrue(lines[3].endsWith(",0.29000,1.5000,,0.010069,,0.012976"), lines[3]);
     }
 
     @Test

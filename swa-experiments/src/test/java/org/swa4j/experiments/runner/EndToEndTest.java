@@ -67,7 +67,8 @@ class EndToEndTest {
     @Test
     void summaryHasExactlyTheColumnsAndOneRowPerMethodAndBudget() throws IOException {
         List<String> lines = Files.readAllLines(TinyRun.dir().resolve("summary.csv"));
-        assertEquals("dataset,model,method,budget,n,acc_mean,acc_std,acc_ci95_low,acc_ci95_high,nll_mean,ece_mean,p_vs_sgd",
+        assertEquals("dataset,model,method,budget,n,acc_mean,acc_std,acc_ci95_low,acc_ci95_high,nll_mean,ece_mean,p_vs_sgd,"
+                + "p_vs_sgd_budget1,p_paired_vs_sgd,p_paired_vs_sgd_budget1",
                 lines.get(0));
         List<String> keys = lines.subList(1, lines.size()).stream().map(l -> {
             String[] f = l.split(",", -1);

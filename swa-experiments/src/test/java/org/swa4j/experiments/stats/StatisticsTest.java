@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
 /**
- * Mean, std, 95% CI and Welch p-value against values computed by hand (and cross-checked with
- * SciPy 1.17: {@code stats.t.interval}, {@code stats.ttest_ind(b, a, equal_var=False)}).
+ * Mean, std, 95% CI, Welch and paired p-values against values computed by hand (and cross-checked with
+ * SciPy 1.17: {@code stats.t.interval}, {@code stats.ttest_ind(b, a, equal_var=False)},
+ * {@code stats.ttest_rel(b, a)}).
  */
 class StatisticsTest {
 
@@ -42,6 +45,29 @@ class StatisticsTest {
         // df = 0.0277778^2 / ((0.0144444^2 + 0.0133333^2) / 2) = 3.99361; p = 2 P(T_df > 4) = 0.0161810
         assertEquals(0.0161810, WelchTest.pValue(SWA, SGD), 1e-6);
         assertEquals(WelchTest.pValue(SWA, SGD), WelchTest.pValue(SGD, SWA), 1e-15);
+    }
+
+    /**
+     * With two degrees of freedom the t distribution's tail has a closed form, P(|T| > t) = 1 - t / sqrt(2 + t^2),
+     * so three seeds give the paired p exactly. SWA - SGD by seed: 0.8, 0.7, 0.5; mean 2/3, s_d^2 = 0.07/3;
+     * t^2 = (4/9) / (0.07/9) = 400/7; p = 1 - sqrt(400/414) = 0.0170536 (SciPy ttest_rel: 0.01705363).
+     */
+    @Test
+    void pairedPValueBySeed() {
+        Map<Integer, Double> sgd = Map.of(1, SGD[0], 2, SGD[1], 3, SGD[2]);
+        Map<Integer, Double> swa = Map.of(3, SWA[2], 1, SWA[0], 2, SWA[1]);
+        assertEquals(1 - Math.sqrt(400.0 / 414), PairedTTest.pValue(swa, sgd), 1e-12);
+        assertEquals(0.0170536, PairedTTest.pValue(swa, sgd), 1e-7);
+        assertEquals(PairedTTest.pValue(swa, sgd), PairedTTest.pValue(sgd, swa), 1e-15);
+        // differences 1, 2, 3: t = 2 / (1 / sqrt 3), t^2 = 12, p = 1 - sqrt(12/14)
+        assertEquals(1 - Math.sqrt(12.0 / 14), PairedTTest.pValue(Map.of(1, 1.0, 2, 2.0, 3, 3.0, 9, 50.0),
+                Map.of(1, 0.0, 2, 0.0, 3, 0.0, 4, 7.0)), 1e-12, "only the seeds both have are paired");
+    }
+
+    @Test
+    void pairedIsUndefinedWithOneCommonSeedOrEqualDifferences() {
+        assertTrue(Double.isNaN(PairedTTest.pValue(Map.of(1, 1.0, 2, 2.0), Map.of(2, 1.0, 3, 1.0))));
+        assertTrue(Double.isNaN(PairedTTest.pValue(Map.of(1, 1.0, 2, 2.0), Map.of(1, 0.5, 2, 1.5))));
     }
 
     @Test
