@@ -48,18 +48,20 @@ public final class ReportWriter {
 
         StringBuilder md = new StringBuilder();
         md.append("# swa4j report: ").append(preset.name()).append("\n\n");
+        md.append("**Finding.** ").append(Finding.of(summary)).append("\n\n");
         md.append(preset.description()).append("\n\n");
-        md.append("- Data: `").append(preset.dataset()).append("`").append(limits(preset)).append("; model `")
+        StringBuilder setup = new StringBuilder();
+        setup.append("- Data: `").append(preset.dataset()).append("`").append(limits(preset)).append("; model `")
                 .append(preset.model()).append("`; SGD budget B = ").append(preset.budgetEpochs()).append(" epochs; batch ")
                 .append(preset.batchSize()).append("; lr_init ").append(preset.lrInit()).append(", momentum ")
                 .append(preset.momentum()).append(", weight decay ").append(preset.weightDecay()).append("\n");
-        md.append("- Methods: ").append(methodsLine(preset)).append("\n");
-        md.append("- Command: `").append(command).append("`\n");
-        machine.ifPresent(p -> md.append("- Machine: ").append(p.cpu()).append("; ").append(p.os()).append("; ")
+        setup.append("- Methods: ").append(methodsLine(preset)).append("\n");
+        setup.append("- Command: `").append(command).append("`\n");
+        machine.ifPresent(p -> setup.append("- Machine: ").append(p.cpu()).append("; ").append(p.os()).append("; ")
                 .append(p.jvm()).append("; threads ").append(p.threads()).append("; backend ").append(p.backend())
                 .append("; layers ").append(p.layers()).append("; swa4j ").append(p.swa4jVersion()).append(" at ")
                 .append(p.gitCommit()).append("; DL4J ").append(p.dl4jVersion()).append("\n"));
-        md.append("- Wall time: ").append(wallTime(records)).append("\n\n");
+        setup.append("- Wall time: ").append(wallTime(records)).append("\n");
         md.append("## Results (test set)\n\n");
         md.append("Accuracy in percent, mean ± sample std over the seeds that finished; 95% CI from Student's t. ")
                 .append(P_VALUES).append(" Budgets are multiples of B; `paper`: the published number for the same data set, ")
@@ -85,6 +87,7 @@ public final class ReportWriter {
         for (String p : plots) {
             md.append("![").append(p).append("](plots/").append(p).append(")\n\n");
         }
+        md.append("## Setup\n\n").append(setup).append('\n');
         md.append("## Per seed\n\n").append(markdown(perSeed)).append('\n');
         md.append("Raw data: `summary.csv`, one JSON record per method and seed in `runs/`, the log in `swa.log`.\n");
         Optional<String> geometry = geometrySection(dir);
@@ -97,8 +100,8 @@ public final class ReportWriter {
         String sections = String.join("\n", java.util.stream.Stream.of(geometry, ensembleGap, parity).flatMap(Optional::stream)
                 .toList());
         AtomicFiles.writeString(dir.resolve("report.md"), md.toString());
-        AtomicFiles.writeString(dir.resolve("report.html"), html(preset, md.toString(), table, perSeed, plots, diverged,
-                sections.isEmpty() ? null : sections));
+        AtomicFiles.writeString(dir.resolve("report.html"), html(preset, Finding.of(summary), setup.toString(), table, perSeed,
+                plots, diverged, sections.isEmpty() ? null : sections));
     }
 
     /** What the p-value columns of the comparison table are. */
@@ -217,22 +220,16 @@ public final class ReportWriter {
         return Files.isRegularFile(file) ? Optional.of(Files.readString(file)) : Optional.empty();
     }
 
-    private static String html(Preset preset, String md, Table table, Table perSeed, List<String> plots,
+    private static String html(Preset preset, String finding, String setup, Table table, Table perSeed, List<String> plots,
             List<RunRecord> diverged, String geometry) {
         StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>swa4j report: ")
                 .append(escape(preset.name())).append("</title>\n<style>body{font-family:sans-serif;max-width:60em;margin:auto}"
                         + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}"
                         + "img{max-width:100%}</style></head><body>\n");
-        h.append("<h1>swa4j report: ").append(escape(preset.name())).append("</h1>\n<ul>\n");
-        for (String line : md.split("\n")) {
-            if (line.startsWith("- ") && !line.contains("non-finite")) {
-                h.append("<li>").append(escape(line.substring(2)).replace("`", "")).append("</li>\n");
-            }
-            if (line.startsWith("## ")) {
-                break;
-            }
-        }
-        h.append("</ul>\n<h2>Results (test set)</h2>\n<p>Accuracy in percent, mean ± sample std over seeds; 95% CI from "
+        h.append("<h1>swa4j report: ").append(escape(preset.name())).append("</h1>\n");
+        h.append("<p><strong>Finding.</strong> ").append(escape(finding)).append("</p>\n");
+        h.append("<p>").append(escape(preset.description())).append("</p>\n");
+        h.append("<h2>Results (test set)</h2>\n<p>Accuracy in percent, mean ± sample std over seeds; 95% CI from "
                 + "Student's t. ").append(escape(P_VALUES.replace("`", ""))).append("</p>\n");
         h.append(htmlTable(table));
         if (!diverged.isEmpty()) {
@@ -247,7 +244,13 @@ public final class ReportWriter {
         for (String p : plots) {
             h.append("<p><img src=\"plots/").append(p).append("\" alt=\"").append(p).append("\"></p>\n");
         }
-        h.append("<h2>Per seed</h2>\n").append(htmlTable(perSeed));
+        h.append("<h2>Setup</h2>\n<ul>\n");
+        for (String line : setup.split("\n")) {
+            if (line.startsWith("- ")) {
+                h.append("<li>").append(escape(line.substring(2)).replace("`", "")).append("</li>\n");
+            }
+        }
+        h.append("</ul>\n<h2>Per seed</h2>\n").append(htmlTable(perSeed));
         if (geometry != null) {
             h.append(MarkdownHtml.toHtml(geometry));
         }
