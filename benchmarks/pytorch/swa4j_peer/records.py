@@ -99,12 +99,14 @@ class ResultsDirectory:
         path = self.root / "run.json"
         if path.is_file():
             existing = json.loads(path.read_text())
+            # seed k's runs do not depend on the number of seeds: a grid may grow by seeds
             diff = sorted(k for k in set(preset) | set(existing.get("preset", {}))
-                          if preset.get(k) != existing.get("preset", {}).get(k))
+                          if k != "seeds" and preset.get(k) != existing.get("preset", {}).get(k))
             if diff or existing.get("results_format") != RESULTS_FORMAT:
                 raise ValueError(f"{path} holds another configuration (differs in {diff or ['results_format']}); "
                                  "use another --out")
-            return
+            if preset.get("seeds", 0) <= existing.get("preset", {}).get("seeds", 0):
+                return
         write_json(path, {"preset": preset, "data_dir": data_dir, "allow_download": False, "threads": threads,
                           "shard": shard, "command": command, "results_format": RESULTS_FORMAT})
 

@@ -23,6 +23,20 @@ public final class JsonDiff {
         return out;
     }
 
+    /**
+     * The differences between two presets that make them different experiments: every field but
+     * {@code seeds}, since seed k's runs do not depend on how many seeds the grid has (a grid may
+     * grow by seeds, and one directory's records may come from runs of 8 and of 16 seeds).
+     */
+    public static List<String> ofExperiments(org.swa4j.experiments.preset.Preset a, org.swa4j.experiments.preset.Preset b) {
+        return of(a.withSeeds(1), b.withSeeds(1));
+    }
+
+    /** {@link #ofExperiments} as a summary of at most {@code max} differences. */
+    public static String experimentsSummary(org.swa4j.experiments.preset.Preset a, org.swa4j.experiments.preset.Preset b, int max) {
+        return summary(a.withSeeds(1), b.withSeeds(1), max);
+    }
+
     /** The first {@code max} differences joined with "; ", and how many more there are. */
     public static String summary(Object a, Object b, int max) {
         List<String> all = of(a, b);

@@ -14,7 +14,8 @@ import org.swa4j.experiments.runner.RunOptions;
  * Combines results directories of the same preset (for example one per {@code --shard}) into one:
  * every finished or diverged record is copied into {@code target/runs/}; records still running are
  * left out (and listed), so the merged summary never claims work that was not done. Nothing is
- * written unless every source agrees: directories of another preset configuration or results format,
+ * written unless every source agrees (the number of seeds may differ: the merged grid has the most):
+ * directories of another preset configuration or results format,
  * records whose configuration differs from their directory's, and a (method, seed) cell held twice
  * with different results are refused, every one of them named in one message.
  */
@@ -32,6 +33,7 @@ public final class Merge {
         List<String> leftOut = new ArrayList<>();
         RunOptions first = null;
         Path firstDir = null;
+        int seeds = 0;
         Map<String, RunRecord> cells = new LinkedHashMap<>();
         Map<String, Path> origin = new LinkedHashMap<>();
         List<Path> inputs = new ArrayList<>(sources);
@@ -45,6 +47,7 @@ public final class Merge {
                 throw new IllegalArgumentException(source + " is not a results directory: " + in.runOptions() + " is missing");
             }
             RunOptions options = Json.read(in.runOptions(), RunOptions.class);
+            seeds = Math.max(seeds, options.preset().seeds());
             if (first == null) {
                 first = options;
                 firstDir = source;
@@ -53,10 +56,10 @@ public final class Merge {
                     problems.add(source + " holds results format " + ResultsFormat.of(options.resultsFormat()) + ", " + firstDir
                             + " format " + ResultsFormat.of(first.resultsFormat()) + " (results of two swa4j versions)");
                 }
-                List<String> diff = JsonDiff.of(first.preset(), options.preset());
+                List<String> diff = JsonDiff.ofExperiments(first.preset(), options.preset());
                 if (!diff.isEmpty()) {
                     problems.add(source + " ran preset '" + options.preset().name() + "' with another configuration than " + firstDir
-                            + " ('" + first.preset().name() + "'): " + JsonDiff.summary(first.preset(), options.preset(), 8));
+                            + " ('" + first.preset().name() + "'): " + JsonDiff.experimentsSummary(first.preset(), options.preset(), 8));
                 }
             }
             problems.addAll(in.configurationProblems(options));
@@ -84,7 +87,8 @@ public final class Merge {
             for (RunRecord r : cells.values()) {
                 Json.write(out.record(r.method(), r.seed()), r);
             }
-            Json.write(out.runOptions(), new RunOptions(first.preset(), first.dataDir(), first.allowDownload(), first.threads(),
+            Json.write(out.runOptions(), new RunOptions(first.preset().withSeeds(seeds), first.dataDir(), first.allowDownload(),
+                    first.threads(),
                     "merged", command, ResultsFormat.of(first.resultsFormat())));
         }
         return leftOut;

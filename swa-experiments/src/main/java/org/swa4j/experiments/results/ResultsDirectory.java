@@ -50,15 +50,16 @@ public record ResultsDirectory(Path root) {
     /**
      * Every run record whose configuration is not the one in {@code options} (the directory's
      * {@code run.json}), each named with the fields that differ: such a record belongs to another
-     * experiment and must not be summarised, resumed or merged with this one.
+     * experiment and must not be summarised, resumed or merged with this one. The number of seeds
+     * may differ ({@link JsonDiff#ofExperiments}).
      */
     public List<String> configurationProblems(org.swa4j.experiments.runner.RunOptions options) throws IOException {
         List<String> problems = new ArrayList<>();
         for (RunRecord r : records()) {
-            List<String> diff = JsonDiff.of(options.preset(), r.preset());
+            List<String> diff = JsonDiff.ofExperiments(options.preset(), r.preset());
             if (!diff.isEmpty()) {
                 problems.add(record(r.method(), r.seed()) + " was run with another configuration than " + runOptions() + ": "
-                        + JsonDiff.summary(options.preset(), r.preset(), 8));
+                        + JsonDiff.experimentsSummary(options.preset(), r.preset(), 8));
             }
         }
         return problems;

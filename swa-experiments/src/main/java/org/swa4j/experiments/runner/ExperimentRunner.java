@@ -35,7 +35,8 @@ import org.swa4j.models.layers.fast.FusedLayerFactory;
  * {@link #resume} does the same from a directory's {@code run.json}.
  *
  * <p>One process at a time writes a directory ({@link ResultsLock}). Results of another swa4j
- * results format or another configuration are refused with the difference named. A stop request
+ * results format or another configuration are refused with the difference named; a run with more
+ * seeds than the directory's extends it (seed k's runs do not depend on the number of seeds). A stop request
  * (SIGTERM, SIGINT) or a failed write (a full disk) ends the run with {@link RunInterruptedException},
  * whose message says what is kept and how to continue.
  */
@@ -81,6 +82,8 @@ public final class ExperimentRunner {
             }
             if (!Files.isRegularFile(results.runOptions())) {
                 Json.write(results.runOptions(), options);
+            } else if (options.preset().seeds() > Json.read(results.runOptions(), RunOptions.class).preset().seeds()) {
+                Json.write(results.runOptions(), options); // the grid grows by seeds: the finished ones are kept
             }
             return runCells(options, results, data, lock.previousHolder());
         }
@@ -108,10 +111,10 @@ public final class ExperimentRunner {
                     + "finish it with the swa4j that started it, or start again with another --out");
             return problems;
         }
-        List<String> diff = JsonDiff.of(existing.preset(), options.preset());
+        List<String> diff = JsonDiff.ofExperiments(existing.preset(), options.preset());
         if (!diff.isEmpty()) {
             problems.add(dir + " already holds results of another configuration of preset '" + existing.preset().name() + "' ("
-                    + JsonDiff.summary(existing.preset(), options.preset(), 8) + "; run.json first); use `swa resume " + dir
+                    + JsonDiff.experimentsSummary(existing.preset(), options.preset(), 8) + "; run.json first); use `swa resume " + dir
                     + "` to continue it, or another --out");
         }
         problems.addAll(results.configurationProblems(existing));

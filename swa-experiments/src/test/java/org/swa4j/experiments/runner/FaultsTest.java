@@ -236,6 +236,20 @@ class FaultsTest {
         assertEquals(summary, Files.readString(dir.summary()), "nothing was rewritten");
     }
 
+    @Test
+    void aGridGrowsBySeedsKeepingTheFinishedOnes() throws Exception {
+        Path d = copy(TinyRun.dir(), "grow");
+        ResultsDirectory dir = new ResultsDirectory(d);
+        String seedOne = Files.readString(dir.record("swa", 1));
+        TestOutput.Result r = TestOutput.execute("run", "--preset", TinyRun.PRESET.toString(), "--seeds", "2", "--out", d.toString(),
+                "--threads", "2");
+        assertEquals(0, r.exitCode(), r.text());
+        assertTrue(Files.readString(d.resolve("swa.log")).contains("3 cells, 3 to run"), "only seed 2's cells ran");
+        assertEquals(seedOne, Files.readString(dir.record("swa", 1)), "seed 1's records are kept as they were");
+        assertEquals(2, Json.read(dir.runOptions(), RunOptions.class).preset().seeds());
+        assertTrue(Files.readAllLines(dir.summary()).get(1).contains(",sgd,1,2,"), "the summary counts both seeds");
+    }
+
     private static RunOptions withFormat(RunOptions o, Integer format) {
         return new RunOptions(o.preset(), o.dataDir(), o.allowDownload(), o.threads(), o.shard(), o.command(), format);
     }
