@@ -8,7 +8,10 @@ package org.swa4j.experiments.results;
  *   <li>1 (no field in {@code run.json}): before it was recorded.</li>
  *   <li>2: checksummed checkpoints and models, two checkpoint generations kept; convolutions
  *       initialised fan-out as in the reference code, weight decay on every parameter, BatchNorm's
- *       gamma and beta included.</li>
+ *       gamma and beta included; WideResNet with torch's default initialisation and its head
+ *       BatchNorm's momentum 0.9; VGG presets normalised with ImageNet's mean/std; Shake-Shake and
+ *       PyramidNet presets at B = 1800 and 300; CIFAR-100 PreResNet-164's FGE in 200 epochs; three
+ *       more p-value columns in {@code summary.csv}.</li>
  * </ul>
  */
 public final class ResultsFormat {
