@@ -23,10 +23,10 @@ PRESET_DIR = Path(__file__).resolve().parents[3] / "swa-experiments/src/main/res
 METHODS = ["sgd", "ema", "fge", "swa"]
 KEYS = ["name", "description", "dataset", "model", "layers", "train_limit", "test_limit", "augment", "seeds",
         "batch_size", "budget_epochs", "lr_init", "lr_schedule", "momentum", "weight_decay", "methods", "ema", "fge",
-        "swa", "pretrained", "paper"]
+        "swa", "pretrained", "paper", "normalisation"]
 SECTION_KEYS = {
     "ema": ["decay"],
-    "fge": ["start_fraction", "cycle_epochs", "lr1", "lr2"],
+    "fge": ["start_fraction", "cycle_epochs", "lr1", "lr2", "budget_epochs"],
     "swa": ["start", "lr", "every_epochs", "budgets", "schedule", "cyclic_lr1", "cyclic_lr2", "keep_snapshots"],
     "paper": ["dataset", "model"],
 }
@@ -125,6 +125,13 @@ def problems(p):
         out.append(f"model '{p['model']}' is not implemented by the PyTorch peer; it builds cnn<width> and preresnet<depth>")
     if p["pretrained"] is not None:
         out.append(f"pretrained = '{p['pretrained']}': the PyTorch peer trains from scratch only")
+    if p["normalisation"] not in (None, "default"):
+        out.append(f"normalisation = '{p['normalisation']}': the PyTorch peer normalises as swa4j's default for the data set "
+                   "(Fashion-MNIST: the training split's mean and std) only")
+    fge = p["fge"] if isinstance(p["fge"], dict) else {}
+    if fge.get("budget_epochs") not in (None, p["budget_epochs"]):
+        out.append(f"fge.budget_epochs = {fge.get('budget_epochs')}: the PyTorch peer runs FGE within the SGD budget "
+                   f"({p['budget_epochs']}) only")
     for k, ok, rule in [("seeds", lambda v: v >= 1, ">= 1"), ("batch_size", lambda v: v >= 1, ">= 1"),
                         ("budget_epochs", lambda v: v >= 1, ">= 1"), ("lr_init", lambda v: v > 0, "> 0"),
                         ("momentum", lambda v: 0 <= v < 1, "in [0, 1)"), ("weight_decay", lambda v: v >= 0, ">= 0")]:
@@ -149,8 +156,9 @@ def problems(p):
         out.append(f"method ema needs ema.decay in (0, 1); got {p['ema']}")
     if "fge" in methods:
         f = p["fge"]
-        if not f or any(not isinstance(f[k], (int, float)) for k in SECTION_KEYS["fge"]):
-            out.append(f"method fge needs an \"fge\" section with {SECTION_KEYS['fge']}; got {f}")
+        required = [k for k in SECTION_KEYS["fge"] if k != "budget_epochs"]
+        if not f or any(not isinstance(f[k], (int, float)) for k in required):
+            out.append(f"method fge needs an \"fge\" section with {required}; got {f}")
         elif not 0 < f["start_fraction"] < 1 or f["cycle_epochs"] <= 0 or not 0 < f["lr2"] <= f["lr1"]:
             out.append(f"fge = {f}: needs 0 < start_fraction < 1, cycle_epochs > 0, 0 < lr2 <= lr1")
         elif isinstance(p["budget_epochs"], int) and not 1 <= fge_start_epoch(p) < p["budget_epochs"]:

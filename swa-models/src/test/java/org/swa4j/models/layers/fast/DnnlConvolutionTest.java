@@ -141,7 +141,7 @@ class DnnlConvolutionTest {
     @Test
     void isUsedForFloatArraysOnTheCpuBackend() {
         assertTrue(DnnlConvolution.enabled(), "the oneDNN natives should load with the cpu profile");
-        assertTrue(Convolutions.engine().matches("oneDNN \\d+\\.\\d+\\.\\d+ \\(direct\\)"),
+        assertTrue(Convolutions.engine().matches("oneDNN \\d+\\.\\d+\\.\\d+ \\(direct, ISA [a-z0-9_]+\\)"),
                 Convolutions.engine());
         INDArray f = Nd4j.create(DataType.FLOAT, 2, 3, 4, 4);
         assertTrue(DnnlConvolution.supports(f, Nd4j.create(DataType.FLOAT, 5, 3, 3, 3)));
