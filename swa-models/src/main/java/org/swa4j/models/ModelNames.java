@@ -28,7 +28,7 @@ public final class ModelNames {
             "wrn16x4", "wrn28x10",
             "shakeshake26_2x32d", "shakeshake26_2x64d",
             "pyramidnet110_a48", "pyramidnet272_a200",
-            "cnn16", "cnn32");
+            "cnn8", "cnn16", "cnn32");
 
     /** The grammar, for error messages. */
     public static final String GRAMMAR = "vgg16, vgg16bn, preresnet<depth>, wrn<depth>x<width>, "
