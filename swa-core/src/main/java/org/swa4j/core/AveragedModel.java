@@ -161,7 +161,7 @@ public final class AveragedModel<T extends Model> {
         bind(net);
         INDArray w = boundFlat;
         if (!Double.isFinite(absSum(w))) {
-            throw new IllegalArgumentException(describeNonFinite(w) + "; not folded into the average");
+            throw new IllegalArgumentException(layout.describeNonFinite(w) + "; not folded into the average");
         }
         double a = weightOfNew();
         if (count == 0) {
@@ -380,22 +380,6 @@ public final class AveragedModel<T extends Model> {
         statLive = live;
         boundNet = net;
         boundFlat = flat;
-    }
-
-    private String describeNonFinite(INDArray w) {
-        for (ParamLayout.Range r : layout.ranges()) {
-            INDArray view = slice(w, r);
-            if (!Double.isFinite(view.sumNumber().doubleValue())) {
-                double[] values = view.toDoubleVector();
-                for (int j = 0; j < values.length; j++) {
-                    if (!Double.isFinite(values[j])) {
-                        return "network parameter " + r.name() + " has non-finite value " + values[j]
-                                + " at index " + j;
-                    }
-                }
-            }
-        }
-        return "network parameters sum to a non-finite value " + w.sumNumber();
     }
 
     /*

@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Where each parameter of a network lives inside its flat {@code params()} vector, and which of
@@ -140,6 +141,26 @@ final class ParamLayout {
                         + Arrays.toString(a.shape()) + " at offset " + a.offset());
             }
         }
+    }
+
+    /**
+     * Names the first parameter of {@code flat} (a network's {@code params()} of this layout) holding
+     * NaN or infinity, with the value and its index in that parameter, for the message of a refusal.
+     */
+    String describeNonFinite(INDArray flat) {
+        INDArray vector = flat.reshape(flat.length());
+        for (Range r : ranges) {
+            INDArray view = vector.get(NDArrayIndex.interval(r.offset(), r.offset() + r.length()));
+            if (!Double.isFinite(view.sumNumber().doubleValue())) {
+                double[] values = view.toDoubleVector();
+                for (int j = 0; j < values.length; j++) {
+                    if (!Double.isFinite(values[j])) {
+                        return "network parameter " + r.name() + " has non-finite value " + values[j] + " at index " + j;
+                    }
+                }
+            }
+        }
+        return "network parameters sum to a non-finite value " + flat.sumNumber();
     }
 
     /** A compact text form of the layout, stored with a saved averaging state. */
