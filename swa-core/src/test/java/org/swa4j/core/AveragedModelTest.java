@@ -136,7 +136,7 @@ class AveragedModelTest {
         return benchmarkShape(DataType.FLOAT);
     }
 
-    private static MultiLayerNetwork benchmarkShape(DataType type) {
+    static MultiLayerNetwork benchmarkShape(DataType type) {
         MultiLayerNetwork net = new MultiLayerNetwork(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
                 .seed(1).dataType(type).list()
                 .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(999).nOut(3).build()).build());
