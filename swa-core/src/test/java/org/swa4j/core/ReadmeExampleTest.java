@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -17,6 +18,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -33,13 +35,18 @@ class ReadmeExampleTest {
 
     @Test
     void readmeShowsExactlyTheCodeThisTestRuns() throws IOException {
+        assertSameBlock("readme-example", "README example");
+        assertSameBlock("readme-swag", "README SWAG example");
+    }
+
+    private static void assertSameBlock(String readmeMarker, String testMarker) throws IOException {
         assertTrue(Files.isRegularFile(README), "README not found at " + README.toAbsolutePath());
         List<String> readme = between(Files.readAllLines(README),
-                "<!-- readme-example:begin -->", "<!-- readme-example:end -->");
+                "<!-- " + readmeMarker + ":begin -->", "<!-- " + readmeMarker + ":end -->");
         List<String> test = between(Files.readAllLines(SOURCE),
-                "// --- README example begins ---", "// --- README example ends ---");
+                "// --- " + testMarker + " begins ---", "// --- " + testMarker + " ends ---");
         readme = readme.stream().filter(line -> !line.startsWith("```")).collect(Collectors.toList());
-        assertEquals(test, readme, "README.md's example differs from ReadmeExampleTest");
+        assertEquals(test, readme, "README.md's " + readmeMarker + " block differs from ReadmeExampleTest");
     }
 
     /** The trimmed, non-blank lines strictly between the first lines equal to the two markers. */
@@ -85,5 +92,32 @@ class ReadmeExampleTest {
         for (int i = 0; i < probabilities.size(0); i++) {
             assertEquals(1.0, probabilities.getRow(i).sumNumber().doubleValue(), 1e-5);
         }
+    }
+
+    @Test
+    void addSwagAndItsBayesianAverage(@TempDir Path dir) throws IOException {
+        List<DataSet> batches = TestNets.batches(2, 16, 16, 16);
+        DataSetIterator train = TestNets.iterator(batches);
+        DataSetIterator test = TestNets.iterator(TestNets.batches(3, 10));
+        int epochs = 5;
+        int swaStart = 3;
+        MultiLayerNetwork net = TestNets.mln(4);
+
+        // --- README SWAG example begins ---
+        Swag<MultiLayerNetwork> swag = Swag.lowRank(net);           // K = 20 deviations; Swag.diagonal(net) keeps none
+        net.addListeners(swag.collector(new AveragingListener.Trigger.EpochsFrom(swaStart, 1)));
+        net.fit(train, epochs);                                     // collects after epochs 3, 4, 5, as SWA averages
+        INDArray p = BayesianAverage.predict(swag, new SplittableRandom(1), train, test); // 30 samples, BN update each
+        MultiLayerNetwork one = swag.sample(new SplittableRandom(2), swag.newNetwork());  // or draw one yourself
+        BatchNormUpdate.run(one, train);
+        swag.save(dir.resolve("swag.state"));                        // exact: swag.restore(file) resumes bit for bit
+        // --- README SWAG example ends ---
+
+        assertEquals(3, swag.count());
+        assertEquals(10, p.size(0));
+        for (int i = 0; i < p.size(0); i++) {
+            assertEquals(1.0, p.getRow(i).sumNumber().doubleValue(), 1e-5);
+        }
+        assertTrue(Files.isRegularFile(dir.resolve("swag.state")));
     }
 }
