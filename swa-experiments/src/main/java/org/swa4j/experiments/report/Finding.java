@@ -38,9 +38,13 @@ public final class Finding {
             return String.format(Locale.ROOT, "SGD reached %.2f%% test accuracy (%d seeds); no other method was run.", s.accMean(), s.n());
         }
         SummaryRow best = others.stream().max(Comparator.comparingDouble(SummaryRow::accMean)).orElseThrow();
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s reached %.2f%% test accuracy against SGD's %.2f%% "
-                + "(%+.2f points, %d seeds; %s).", capitalised(label(best)), best.accMean(), s.accMean(), best.accMean() - s.accMean(),
-                Math.min(best.n(), s.n()), pValues(best)));
+        StringBuilder sb = new StringBuilder(best.accMean() >= s.accMean()
+                ? String.format(Locale.ROOT, "%s reached %.2f%% test accuracy against SGD's %.2f%% (%+.2f points, %d seeds; %s).",
+                        capitalised(label(best)), best.accMean(), s.accMean(), best.accMean() - s.accMean(),
+                        Math.min(best.n(), s.n()), pValues(best))
+                : String.format(Locale.ROOT, "SGD reached %.2f%% test accuracy, above every other method; the closest, %s, reached "
+                        + "%.2f%% (%+.2f points, %d seeds; %s).", s.accMean(), label(best), best.accMean(), best.accMean() - s.accMean(),
+                        Math.min(best.n(), s.n()), pValues(best)));
         List<String> above = new ArrayList<>();
         List<String> below = new ArrayList<>();
         List<String> same = new ArrayList<>();
