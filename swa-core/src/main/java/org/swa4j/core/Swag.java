@@ -206,7 +206,7 @@ public final class Swag<T extends Model> {
         }
         if (n > 1) {
             NativeVectors.multiply(d, d, scratch);
-            NativeVectors.axpy(n / (n - 1.0), scratch, centred);
+            NativeVectors.axpyAfterNativeOps(n / (n - 1.0), scratch, centred);
         }
         scratchHoldsSigma = false;
         for (int i = 0; i < statValues.length; i++) {
