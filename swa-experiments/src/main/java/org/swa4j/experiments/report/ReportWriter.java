@@ -92,8 +92,7 @@ public final class ReportWriter {
         md.append("Raw data: `summary.csv`, one JSON record per method and seed in `runs/`, the log in `swa.log`.\n");
         Optional<String> geometry = geometrySection(dir);
         geometry.ifPresent(g -> md.append('\n').append(g.endsWith("\n") ? g : g + "\n"));
-        Optional<String> ensembleGap = Files.isRegularFile(dir.resolve("ensemble-gap.md"))
-                ? Optional.of(Files.readString(dir.resolve("ensemble-gap.md"))) : Optional.empty();
+        Optional<String> ensembleGap = section(dir, "ensemble-gap.md");
         ensembleGap.ifPresent(g -> md.append('\n').append(g.endsWith("\n") ? g : g + "\n"));
         Optional<String> parity = paritySection(dir);
         parity.ifPresent(g -> md.append('\n').append(g.endsWith("\n") ? g : g + "\n"));
@@ -210,7 +209,12 @@ public final class ReportWriter {
 
     /** {@code dir/geometry.md} (written by {@code swa geometry DIR}) if there is one. */
     static Optional<String> geometrySection(Path dir) throws IOException {
-        Path file = dir.resolve("geometry.md");
+        return section(dir, "geometry.md");
+    }
+
+    /** A section another command wrote into {@code dir} ({@code geometry.md}, {@code ensemble-gap.md}), if there is one. */
+    static Optional<String> section(Path dir, String fileName) throws IOException {
+        Path file = dir.resolve(fileName);
         return Files.isRegularFile(file) ? Optional.of(Files.readString(file)) : Optional.empty();
     }
 
