@@ -41,7 +41,7 @@ public final class RunCommand implements Callable<Integer> {
     Integer threads;
 
     @Option(names = "--shard", paramLabel = "i/n", defaultValue = "0/1",
-            description = "run only cells k with k mod n == i (0-based), e.g. one shard per array task (default: ${DEFAULT-VALUE})")
+            description = "run only the seeds s with (s - 1) mod n == i (0-based), every job of each, e.g. one shard per array task (default: ${DEFAULT-VALUE})")
     String shard;
 
     @Option(names = "--no-download", description = "never download missing data")

@@ -8,7 +8,7 @@ import org.swa4j.experiments.preset.Preset;
 /**
  * One unit of work: a training job for one seed. Job {@code sgd} trains the SGD run and, along the
  * same trajectory, the EMA (it writes the sgd and ema records); job {@code fge} continues from the
- * SGD checkpoint at 80% of the budget (retraining it deterministically if another shard holds it);
+ * SGD checkpoint at 80% of the budget (retraining it deterministically if that checkpoint is missing or damaged);
  * job {@code swa} trains the single 1.5-budget SWA run.
  */
 public record Cell(String job, int seed) {

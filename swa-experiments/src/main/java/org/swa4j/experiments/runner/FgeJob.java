@@ -35,7 +35,7 @@ import org.swa4j.experiments.train.TrainingEpoch;
  * {@code fge.py}). FGE's budget is F epochs ({@link Preset#fgeBudgetEpochs}: B unless the preset gives
  * its own). Starts from the SGD weights and updater state at epoch round(0.8 F) of an SGD run with the
  * reference schedule over F epochs: with F = B the sgd job's saved copy (or an identical deterministic
- * retraining when another shard holds it), else an SGD run of its own, as dnn-mode-connectivity starts
+ * retraining when it is missing or damaged), else an SGD run of its own, as dnn-mode-connectivity starts
  * {@code fge.py} from a checkpoint of {@code train.py --epochs=F}. Then it
  * trains the remaining epochs to F with the triangular per-iteration schedule ({@link Schedules#fge}),
  * takes a snapshot at each cycle's minimum, and predicts with the mean of the snapshots' softmax

@@ -4,8 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A deterministic slice {@code index/count} of a preset's cells: cell k (in the order of
- * {@link Cell#all}) belongs to shard {@code k mod count}. Shard indices are 0-based, as Slurm's
+ * A deterministic slice {@code index/count} of a preset's cells, by whole seeds: the cells of seed
+ * s belong to shard {@code (s - 1) mod count}, as in the PyTorch peer ({@code parity.py --shard}).
+ * A seed's FGE job then finds its SGD checkpoint in the shard's own directory instead of retraining
+ * the SGD prefix (80% of the budget), and a shard that finishes holds complete seeds, which a paired
+ * test can use at once. A shard count above the seed count leaves the extra shards empty.
+ * Shard indices are 0-based, as Slurm's
  * {@code SLURM_ARRAY_TASK_ID} (with {@code --array=0-(n-1)}) and Kubernetes'
  * {@code JOB_COMPLETION_INDEX} are. Rejects a count below 1 and an index outside [0, count).
  */
@@ -36,12 +40,12 @@ public record Shard(int index, int count) {
         }
     }
 
-    /** The cells of {@code all} that belong to this shard. */
+    /** The cells of {@code all} that belong to this shard, in their order in {@code all}. */
     public List<Cell> select(List<Cell> all) {
         List<Cell> out = new ArrayList<>();
-        for (int k = 0; k < all.size(); k++) {
-            if (k % count == index) {
-                out.add(all.get(k));
+        for (Cell cell : all) {
+            if ((cell.seed() - 1) % count == index) {
+                out.add(cell);
             }
         }
         return out;

@@ -11,7 +11,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.swa4j.experiments.preset.Presets;
 
-/** Shards partition a preset's cells: disjoint, complete, deterministic. */
+/** Shards partition a preset's cells by whole seeds: disjoint, complete, deterministic. */
 class ShardTest {
 
     @Test
@@ -28,7 +28,11 @@ class ShardTest {
             assertEquals(all.size(), union.size(), "n = " + n);
             assertEquals(new HashSet<>(all), Set.copyOf(union), "n = " + n);
         }
-        assertEquals(List.of(new Cell("fge", 1), new Cell("fge", 2), new Cell("fge", 3)), new Shard(1, 3).select(all));
+        // seed s goes to shard (s - 1) mod n, with all three of its jobs, SGD before FGE
+        assertEquals(List.of(new Cell("sgd", 2), new Cell("fge", 2), new Cell("swa", 2)), new Shard(1, 3).select(all));
+        assertEquals(List.of(new Cell("sgd", 1), new Cell("fge", 1), new Cell("swa", 1),
+                new Cell("sgd", 3), new Cell("fge", 3), new Cell("swa", 3)), new Shard(0, 2).select(all));
+        assertEquals(List.of(), new Shard(3, 4).select(all), "more shards than seeds: the extra ones are empty");
     }
 
     @Test
