@@ -21,7 +21,8 @@ class CommandLineTest {
 
     @Test
     void helpOnEveryCommand() {
-        for (String c : new String[] {"run", "resume", "report", "presets", "models", "merge", "geometry", "average"}) {
+        for (String c : new String[] {"run", "resume", "report", "presets", "models", "merge", "geometry", "average",
+            "bench-train", "parity", "ensemble-gap"}) {
             int[] rc = new int[1];
             String text = capture(() -> rc[0] = Main.execute(c, "--help"));
             assertEquals(0, rc[0], c);
@@ -34,10 +35,10 @@ class CommandLineTest {
         int[] refused = new int[1];
         String missing = capture(() -> refused[0] = Main.execute("geometry", "--sgd", "a.zip"));
         assertEquals(2, refused[0], missing);
-        assertTrue(missing.contains("swa geometry: without DIR, --sgd, --swa, --data and --out are all required"), missing);
+        assertTrue(missing.contains("swa: without DIR, --sgd, --swa, --data and --out are all required"), missing);
         String top = capture(() -> Main.execute("--help"));
         for (String c : new String[] {"run", "resume", "report", "presets", "models", "merge", "geometry", "average",
-            "bench-train"}) {
+            "bench-train", "parity", "ensemble-gap"}) {
             assertTrue(top.contains(c), top);
         }
     }

@@ -29,7 +29,7 @@ final class BenchModels {
     private BenchModels() {
     }
 
-    static ComputationGraph build(BenchArgs a, LayerFactory layers) {
+    static ComputationGraph build(BenchSettings a, LayerFactory layers) {
         ComputationGraphConfiguration conf = Models.config(a.model(), a.classes(), a.channels(), a.height(), a.width(),
                 a.seed(), layers);
         for (GraphVertex v : conf.getVertices().values()) {

@@ -1,5 +1,6 @@
 package org.swa4j.experiments.bench;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,9 +29,9 @@ import org.swa4j.models.layers.fast.Convolutions;
  * {@code batch * steps / total seconds}. The last line printed is {@code images/s: X} (training).
  *
  * <pre>
- * java -Djavacpp.platform.extension=-onednn-avx2 -cp swa-experiments/target/swa-experiments-0.1.0-SNAPSHOT.jar:$(cat swa-experiments/target/classpath.txt) \
- *   org.swa4j.experiments.bench.TrainBenchmark --model cnn32 --input 1x28x28 --batch 128 --steps 20 --threads 2
+ * bin/swa bench-train --model cnn32 --input 1x28x28 --batch 128 --steps 20 --threads 2
  * </pre>
+ * (options and their defaults: {@code bin/swa bench-train --help}).
  */
 public final class TrainBenchmark {
 
@@ -39,34 +40,22 @@ public final class TrainBenchmark {
     private TrainBenchmark() {
     }
 
-    public static void main(String[] args) {
-        System.exit(run(args));
-    }
-
-    /** Runs the benchmark with command-line arguments; returns the process exit code. */
-    public static int run(String[] args) {
-        BenchArgs a;
-        try {
-            a = BenchArgs.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("bench-train: " + e.getMessage());
-            return 2;
-        }
+    /** Measures {@code a} and prints what was measured to {@code out}, the training images/s last. */
+    public static void run(BenchSettings a, PrintStream out) {
         Result r = measure(a);
-        System.out.printf(Locale.ROOT, "model: %s  layers: %s  input: %dx%dx%d  batch: %d  threads: %d  params: %d"
+        out.printf(Locale.ROOT, "model: %s  layers: %s  input: %dx%dx%d  batch: %d  threads: %d  params: %d"
                         + "  data format: %s  workspaces: %s  float convolutions: %s  OMP_WAIT_POLICY: %s  GLIBC_TUNABLES: %s  jvm: %s%n",
                 a.model(), a.layers(), a.channels(), a.height(), a.width(), a.batch(), a.threads(), r.params(),
                 r.channelsLast() ? "NHWC (channels last)" : "NCHW", a.workspaces() ? "enabled" : "none", Convolutions.engine(),
                 System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"),
                 System.getenv().getOrDefault("GLIBC_TUNABLES", "(unset)"), Provenance.currentJvm());
-        System.out.printf(Locale.ROOT, "train step ms: median %.1f  min %.1f  max %.1f  (%d steps after %d warm-up)%n",
+        out.printf(Locale.ROOT, "train step ms: median %.1f  min %.1f  max %.1f  (%d steps after %d warm-up)%n",
                 r.medianStepMs(), r.minStepMs(), r.maxStepMs(), a.steps(), a.warmup());
-        System.out.println("step ms: " + Arrays.stream(r.stepMs()).mapToObj(ms -> String.format(Locale.ROOT, "%.0f", ms))
+        out.println("step ms: " + Arrays.stream(r.stepMs()).mapToObj(ms -> String.format(Locale.ROOT, "%.0f", ms))
                 .collect(java.util.stream.Collectors.joining(" ")));
-        System.out.printf(Locale.ROOT, "inference images/s: %.1f%n", r.inferenceImagesPerSec());
-        System.out.printf(Locale.ROOT, "peak RSS MiB: %.0f (after training %.0f)%n", r.peakRssMiB(), r.trainPeakRssMiB());
-        System.out.printf(Locale.ROOT, "images/s: %.1f%n", r.trainImagesPerSec());
-        return 0;
+        out.printf(Locale.ROOT, "inference images/s: %.1f%n", r.inferenceImagesPerSec());
+        out.printf(Locale.ROOT, "peak RSS MiB: %.0f (after training %.0f)%n", r.peakRssMiB(), r.trainPeakRssMiB());
+        out.printf(Locale.ROOT, "images/s: %.1f%n", r.trainImagesPerSec());
     }
 
     /** What one benchmark run measured. */
@@ -75,7 +64,7 @@ public final class TrainBenchmark {
             double[] stepMs) {
     }
 
-    public static Result measure(BenchArgs a) {
+    public static Result measure(BenchSettings a) {
         Nd4j.getEnvironment().setMaxThreads(a.threads());
         Nd4j.getEnvironment().setMaxMasterThreads(a.threads());
         Nd4j.factory().blas().setMaxThreads(a.threads());

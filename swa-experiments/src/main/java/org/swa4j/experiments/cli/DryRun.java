@@ -2,7 +2,7 @@ package org.swa4j.experiments.cli;
 
 import org.swa4j.data.DatasetSpec;
 import org.swa4j.data.Datasets;
-import org.swa4j.experiments.bench.BenchArgs;
+import org.swa4j.experiments.bench.BenchSettings;
 import org.swa4j.experiments.bench.TrainBenchmark;
 import org.swa4j.experiments.preset.Preset;
 import org.swa4j.experiments.runner.RunPlan;
@@ -33,7 +33,7 @@ final class DryRun {
         DatasetSpec d = plan.data();
         System.err.printf("swa: measuring %s at batch %d here (%d steps after 1 warm-up; give --images-per-second to skip)%n",
                 p.model(), p.batchSize(), MEASURED_STEPS);
-        BenchArgs args = new BenchArgs(p.model(), d.channels(), d.height(), d.width(), p.batchSize(), MEASURED_STEPS, threads,
+        BenchSettings args = new BenchSettings(p.model(), d.channels(), d.height(), d.width(), p.batchSize(), MEASURED_STEPS, threads,
                 Networks.layerFactoryName(p), 1, d.classes(), 1, true);
         TrainBenchmark.Result r = TrainBenchmark.measure(args);
         return plan.describe(r.trainImagesPerSec(), r.inferenceImagesPerSec(), "measured here, " + threads + " threads, "

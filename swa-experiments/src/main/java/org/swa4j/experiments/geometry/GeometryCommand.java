@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 
 import org.nd4j.linalg.factory.Nd4j;
 import org.swa4j.data.ImageDataset;
+import org.swa4j.experiments.Main;
 import org.swa4j.experiments.preset.Preset;
 import org.swa4j.experiments.results.AtomicFiles;
 import org.swa4j.experiments.results.ResultsDirectory;
@@ -110,13 +111,12 @@ public final class GeometryCommand implements Callable<Integer> {
         this.stdout = stdout;
     }
 
-    /** Runs {@code swa geometry} with {@code args}; returns the exit code (0 ok, 2 refused input). */
-    public static int run(String[] args) {
-        return run(args, CoreBatchNorm.recalibration(), System.out);
-    }
-
+    /** {@code swa geometry ARGS} with this command's collaborators; returns the exit code ({@link org.swa4j.experiments.Main}). */
     static int run(String[] args, BatchNormRecalibration batchNorm, PrintStream stdout) {
-        return StandaloneCommand.execute(new GeometryCommand(batchNorm, stdout), "swa geometry", args, stdout);
+        String[] command = new String[args.length + 1];
+        command[0] = "geometry";
+        System.arraycopy(args, 0, command, 1, args.length);
+        return Main.executeWith(new GeometryCommand(batchNorm, stdout), stdout, command);
     }
 
     @Override

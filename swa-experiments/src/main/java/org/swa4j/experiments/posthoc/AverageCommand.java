@@ -9,11 +9,11 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.swa4j.data.ImageDataset;
+import org.swa4j.experiments.Main;
 import org.swa4j.experiments.geometry.BatchNormRecalibration;
 import org.swa4j.experiments.geometry.CoreBatchNorm;
 import org.swa4j.experiments.geometry.DataArguments;
 import org.swa4j.experiments.geometry.PointEvaluator;
-import org.swa4j.experiments.geometry.StandaloneCommand;
 import org.swa4j.experiments.geometry.TrainableParameters;
 import org.swa4j.experiments.results.AtomicFiles;
 
@@ -65,13 +65,12 @@ public final class AverageCommand implements Callable<Integer> {
         this.stdout = stdout;
     }
 
-    /** Runs {@code swa average} with {@code args}; returns the exit code (0 ok, 2 refused input). */
-    public static int run(String[] args) {
-        return run(args, CoreBatchNorm.recalibration(), System.out);
-    }
-
+    /** {@code swa average ARGS} with this command's collaborators; returns the exit code ({@link org.swa4j.experiments.Main}). */
     static int run(String[] args, BatchNormRecalibration batchNorm, PrintStream stdout) {
-        return StandaloneCommand.execute(new AverageCommand(batchNorm, stdout), "swa average", args, stdout);
+        String[] command = new String[args.length + 1];
+        command[0] = "average";
+        System.arraycopy(args, 0, command, 1, args.length);
+        return Main.executeWith(new AverageCommand(batchNorm, stdout), stdout, command);
     }
 
     @Override
