@@ -31,8 +31,9 @@ public final class MergeCommand implements Callable<Integer> {
         for (String s : leftOut) {
             System.out.println("left out (unfinished): " + s);
         }
-        System.out.print(Summary.csv(ReportGenerator.regenerate(new ResultsDirectory(out))));
-        System.out.println("report: " + out.resolve("report.md"));
+        ResultsDirectory merged = new ResultsDirectory(out);
+        System.out.print(Summary.csv(ReportGenerator.regenerate(merged)));
+        System.out.println("report: " + merged.reportMarkdown());
         return 0;
     }
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 
 import org.swa4j.experiments.parity.ParityFiles;
 import org.swa4j.experiments.parity.PeerComparison;
+import org.swa4j.experiments.results.ResultsDirectory;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,7 +31,7 @@ public final class ParityCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PeerComparison.Result result = PeerComparison.compare(dir, peer);
-        var files = ParityFiles.write(result, out != null ? out : dir.resolve(ParityFiles.PREFIX));
+        var files = ParityFiles.write(result, out != null ? out : new ResultsDirectory(dir).parity());
         System.out.print(ParityFiles.csv(result.rows()));
         System.out.println("parity: " + files.get(0) + " and " + files.get(1));
         return 0;

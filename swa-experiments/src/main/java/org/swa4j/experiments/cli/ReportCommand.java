@@ -20,9 +20,10 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var rows = ReportGenerator.regenerate(new ResultsDirectory(dir));
+        ResultsDirectory results = new ResultsDirectory(dir);
+        var rows = ReportGenerator.regenerate(results);
         System.out.print(Summary.csv(rows));
-        System.out.println("report: " + dir.resolve("report.md") + " and " + dir.resolve("report.html"));
+        System.out.println("report: " + results.reportMarkdown() + " and " + results.reportHtml());
         return 0;
     }
 }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.knowm.xchart.BitmapEncoder;
@@ -90,7 +89,7 @@ public final class EnsembleGapCommand implements Callable<Integer> {
         List<String[]> rows = new ArrayList<>();
         List<GapPoint> all = new ArrayList<>();
         for (int seed : chosen) {
-            Path sgd = dir.resolve("models").resolve("sgd-seed" + seed + ".zip");
+            Path sgd = results.model("sgd", seed);
             if (!Files.isRegularFile(sgd)) {
                 throw new IllegalArgumentException(sgd + " is missing: the run did not keep its final SGD model");
             }
@@ -99,7 +98,7 @@ public final class EnsembleGapCommand implements Callable<Integer> {
                 bn.setEpoch(p.swaEpochs());
                 BatchNormUpdate.run(net, bn);
             };
-            List<ComputationGraph> own = runSnapshots(seed);
+            List<ComputationGraph> own = runSnapshots(results, seed);
             int n = snapshots != null ? snapshots : Math.max(2, own.size());
             List<GapPoint> points = new ArrayList<>();
             if (own.size() >= 2) {
@@ -120,7 +119,7 @@ public final class EnsembleGapCommand implements Callable<Integer> {
             }
             all.addAll(points);
         }
-        Path out = dir.resolve("ensemble-gap");
+        Path out = results.ensembleGap();
         StringBuilder csv = new StringBuilder("seed,snapshots_from,snapshots,lr1,delta,gap_tv,spread_tv,disagreement_pct,"
                 + "ensemble_acc,swa_acc\n");
         rows.forEach(r -> csv.append(String.join(",", r)).append('\n'));
@@ -129,26 +128,17 @@ public final class EnsembleGapCommand implements Callable<Integer> {
         double gapSlope = EnsembleGap.logLogSlope(delta, all.stream().mapToDouble(GapPoint::gap).toArray());
         double spreadSlope = EnsembleGap.logLogSlope(delta, all.stream().mapToDouble(GapPoint::spread).toArray());
         chart(out.resolve("gap.png"), all);
-        AtomicFiles.writeString(dir.resolve("ensemble-gap.md"), section(p, chosen, cycle, ratio, all, rows, gapSlope, spreadSlope));
+        AtomicFiles.writeString(results.ensembleGapSection(), section(p, chosen, cycle, ratio, all, rows, gapSlope, spreadSlope));
         System.out.printf(Locale.ROOT, "log-log slope against Delta: gap %.2f (paper's argument: 2), spread %.2f (1)%n", gapSlope,
                 spreadSlope);
-        System.out.printf("wrote %s and %s; swa report %s includes it%n", out, dir.resolve("ensemble-gap.md"), dir);
+        System.out.printf("wrote %s and %s; swa report %s includes it%n", out, results.ensembleGapSection(), dir);
         return 0;
     }
 
-    private List<ComputationGraph> runSnapshots(int seed) throws java.io.IOException {
-        Path models = dir.resolve("models");
+    private static List<ComputationGraph> runSnapshots(ResultsDirectory results, int seed) throws java.io.IOException {
         List<ComputationGraph> out = new ArrayList<>();
-        if (!Files.isDirectory(models)) {
-            return out;
-        }
-        String prefix = "fge-seed" + seed + "-snapshot";
-        try (Stream<Path> files = Files.list(models)) {
-            for (Path f : files.filter(f -> f.getFileName().toString().startsWith(prefix) && f.toString().endsWith(".zip"))
-                    .sorted(java.util.Comparator.comparingInt(f -> Integer.parseInt(f.getFileName().toString()
-                            .substring(prefix.length()).replace(".zip", "")))).toList()) {
-                out.add(Checkpoints.loadNet(f));
-            }
+        for (Path f : results.fgeSnapshots(seed)) {
+            out.add(Checkpoints.loadNet(f));
         }
         return out;
     }

@@ -32,15 +32,15 @@ import org.swa4j.experiments.runner.JobContext;
 public record FinishedRun(ResultsDirectory dir) {
 
     public Path sgdModel(int seed) {
-        return dir.root().resolve("models").resolve("sgd-seed" + seed + ".zip");
+        return dir.model("sgd", seed);
     }
 
     public Path swaModel(int seed) {
-        return dir.root().resolve("models").resolve("swa-seed" + seed + ".zip");
+        return dir.model("swa", seed);
     }
 
     public Path snapshotDir(int seed) {
-        return dir.root().resolve("models").resolve("swa-seed" + seed + "-snapshots");
+        return dir.swaSnapshots(seed);
     }
 
     /** The seeds that have a finished SGD and SWA record. */

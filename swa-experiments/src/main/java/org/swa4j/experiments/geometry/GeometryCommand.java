@@ -171,14 +171,15 @@ public final class GeometryCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "geometry: %d run(s), up to %d points each (%d train / %d test examples, ND4J threads: %d)%n",
                 runs.size(), settings.pointCount(true), set.trainSize(), set.testSize(),
                 Nd4j.getEnvironment().maxMasterThreads());
+        ResultsDirectory written = new ResultsDirectory(root);
         StringBuilder md = new StringBuilder("## Geometry: the SGD and SWA solutions (paper Figures 1, 4, 5)\n\n");
         for (int i = 0; i < runs.size(); i++) {
             GeometryAnalysis.Inputs in = runs.get(i);
-            Path outDir = root.resolve("geometry").resolve(in.label());
+            Path outDir = written.geometry().resolve(in.label());
             md.append(GeometryAnalysis.run(in, settings, evaluations.get(i), batchNorm, outDir, "geometry/" + in.label() + "/", stdout));
-            AtomicFiles.writeString(root.resolve("geometry.md"), md.toString());
+            AtomicFiles.writeString(written.geometrySection(), md.toString());
         }
-        stdout.printf("wrote %s and %s%n", root.resolve("geometry"), root.resolve("geometry.md"));
+        stdout.printf("wrote %s and %s%n", written.geometry(), written.geometrySection());
         if (dir != null && root.equals(dir)) {
             stdout.printf("swa report %s adds geometry.md to report.md and report.html%n", dir);
         }

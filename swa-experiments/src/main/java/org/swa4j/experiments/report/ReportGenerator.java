@@ -36,7 +36,7 @@ public final class ReportGenerator {
         List<SummaryRow> rows = Summary.rows(records);
         Summary.write(dir.summary(), rows);
         org.swa4j.experiments.parity.ParityFiles.refresh(dir.root());
-        ReportWriter.write(dir.root(), options.preset(), options.command(), records, rows);
+        ReportWriter.write(dir, options.preset(), options.command(), records, rows);
         return rows;
     }
 }

@@ -14,6 +14,7 @@ import org.swa4j.experiments.preset.Preset;
 import org.swa4j.experiments.results.AtomicFiles;
 import org.swa4j.experiments.results.BudgetResult;
 import org.swa4j.experiments.results.Provenance;
+import org.swa4j.experiments.results.ResultsDirectory;
 import org.swa4j.experiments.results.RunRecord;
 import org.swa4j.experiments.results.Summary;
 import org.swa4j.experiments.results.SummaryRow;
@@ -37,9 +38,9 @@ public final class ReportWriter {
     }
 
     /** Writes the report files and figures of {@code dir}. */
-    public static void write(Path dir, Preset preset, String command, List<RunRecord> records, List<SummaryRow> summary)
+    public static void write(ResultsDirectory dir, Preset preset, String command, List<RunRecord> records, List<SummaryRow> summary)
             throws IOException {
-        List<String> plots = Plots.write(dir.resolve("plots"), records, summary);
+        List<String> plots = Plots.write(dir.plots(), records, summary);
         Table table = comparisonTable(preset, summary, PaperNumbers.load());
         Table perSeed = perSeedTable(records);
         List<RunRecord> diverged = records.stream().filter(RunRecord::isDiverged).toList();
@@ -90,16 +91,16 @@ public final class ReportWriter {
         md.append("## Setup\n\n").append(setup).append('\n');
         md.append("## Per seed\n\n").append(markdown(perSeed)).append('\n');
         md.append("Raw data: `summary.csv`, one JSON record per method and seed in `runs/`, the log in `swa.log`.\n");
-        Optional<String> geometry = geometrySection(dir);
+        Optional<String> geometry = section(dir.geometrySection());
         geometry.ifPresent(g -> md.append('\n').append(g.endsWith("\n") ? g : g + "\n"));
-        Optional<String> ensembleGap = section(dir, "ensemble-gap.md");
+        Optional<String> ensembleGap = section(dir.ensembleGapSection());
         ensembleGap.ifPresent(g -> md.append('\n').append(g.endsWith("\n") ? g : g + "\n"));
-        Optional<String> parity = paritySection(dir);
+        Optional<String> parity = section(dir.paritySection());
         parity.ifPresent(g -> md.append('\n').append(g.endsWith("\n") ? g : g + "\n"));
         String sections = String.join("\n", java.util.stream.Stream.of(geometry, ensembleGap, parity).flatMap(Optional::stream)
                 .toList());
-        AtomicFiles.writeString(dir.resolve("report.md"), md.toString());
-        AtomicFiles.writeString(dir.resolve("report.html"), html(preset, Finding.of(summary), setup.toString(), table, perSeed,
+        AtomicFiles.writeString(dir.reportMarkdown(), md.toString());
+        AtomicFiles.writeString(dir.reportHtml(), html(preset, Finding.of(summary), setup.toString(), table, perSeed,
                 plots, diverged, sections.isEmpty() ? null : sections));
     }
 
@@ -207,20 +208,12 @@ public final class ReportWriter {
         return sb.append("</table>\n").toString();
     }
 
-    /** {@code dir/geometry.md} (written by {@code swa geometry DIR}) if there is one. */
-    static Optional<String> geometrySection(Path dir) throws IOException {
-        return section(dir, "geometry.md");
-    }
-
-    /** A section another command wrote into {@code dir} ({@code geometry.md}, {@code ensemble-gap.md}), if there is one. */
-    static Optional<String> section(Path dir, String fileName) throws IOException {
-        Path file = dir.resolve(fileName);
-        return Files.isRegularFile(file) ? Optional.of(Files.readString(file)) : Optional.empty();
-    }
-
-    /** {@code dir/parity.md} (written by {@code swa parity DIR PEER_DIR}, or by the report from {@code DIR/peer/}) if there is one. */
-    static Optional<String> paritySection(Path dir) throws IOException {
-        Path file = dir.resolve("parity.md");
+    /**
+     * A section another command wrote into the results directory, if there is one: {@code geometry.md}
+     * ({@code swa geometry DIR}), {@code ensemble-gap.md} ({@code swa ensemble-gap DIR}) or
+     * {@code parity.md} ({@code swa parity DIR PEER_DIR}, or the report from {@code DIR/peer/}).
+     */
+    static Optional<String> section(Path file) throws IOException {
         return Files.isRegularFile(file) ? Optional.of(Files.readString(file)) : Optional.empty();
     }
 

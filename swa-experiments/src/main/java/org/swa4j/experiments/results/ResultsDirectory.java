@@ -18,10 +18,15 @@ import java.util.stream.Stream;
  *   report.md, report.html, plots/*.png
  *   swa.log                  the progress log
  *   models/*.zip             the networks evaluated last, each with its SHA-256 (FILE.sha256)
+ *   models/swa-seedK-snapshots/, models/fge-seedK-snapshotN.zip   snapshots kept for geometry and ensemble-gap
+ *   geometry/, geometry.md   swa geometry's output and report section
+ *   ensemble-gap/, ensemble-gap.md, parity.csv, parity.md   likewise for swa ensemble-gap and swa parity
  *   .lock                    held by the one process writing the directory (ResultsLock)
  * </pre>
  */
 public record ResultsDirectory(Path root) {
+
+    private static final String FGE_SNAPSHOT = "fge-seed";
 
     public Path runOptions() {
         return root.resolve("run.json");
@@ -45,6 +50,84 @@ public record ResultsDirectory(Path root) {
 
     public Path log() {
         return root.resolve("swa.log");
+    }
+
+    /** {@code models/}: the networks evaluated last, and the snapshots runs keep. */
+    public Path models() {
+        return root.resolve("models");
+    }
+
+    /** {@code models/METHOD-seedK.zip}: the network of {@code method} (sgd, ema, swa) as evaluated last. */
+    public Path model(String method, int seed) {
+        return models().resolve(method + "-seed" + seed + ".zip");
+    }
+
+    /** {@code models/swa-seedK-snapshots/}: the networks averaged into SWA, kept with {@code "keep_snapshots": true}. */
+    public Path swaSnapshots(int seed) {
+        return models().resolve("swa-seed" + seed + "-snapshots");
+    }
+
+    /** {@code models/fge-seedK-snapshotN.zip}: snapshot N of FGE's ensemble. */
+    public Path fgeSnapshot(int seed, int n) {
+        return models().resolve(FGE_SNAPSHOT + seed + "-snapshot" + n + ".zip");
+    }
+
+    /** The FGE snapshots of {@code seed} that are on disk, in the order of N. */
+    public List<Path> fgeSnapshots(int seed) throws IOException {
+        String prefix = FGE_SNAPSHOT + seed + "-snapshot";
+        if (!Files.isDirectory(models())) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(models())) {
+            return files.filter(f -> f.getFileName().toString().startsWith(prefix) && f.toString().endsWith(".zip")
+                            && f.getFileName().toString().substring(prefix.length()).replace(".zip", "").matches("[0-9]+"))
+                    .sorted(Comparator.comparingInt(f -> Integer.parseInt(f.getFileName().toString()
+                            .substring(prefix.length()).replace(".zip", ""))))
+                    .toList();
+        }
+    }
+
+    /** {@code plots/}: the report's figures. */
+    public Path plots() {
+        return root.resolve("plots");
+    }
+
+    public Path reportMarkdown() {
+        return root.resolve("report.md");
+    }
+
+    public Path reportHtml() {
+        return root.resolve("report.html");
+    }
+
+    /** {@code geometry/}: what {@code swa geometry} writes per seed. */
+    public Path geometry() {
+        return root.resolve("geometry");
+    }
+
+    /** {@code geometry.md}: the section {@code swa geometry} writes for the report. */
+    public Path geometrySection() {
+        return root.resolve("geometry.md");
+    }
+
+    /** {@code ensemble-gap/}: what {@code swa ensemble-gap} writes. */
+    public Path ensembleGap() {
+        return root.resolve("ensemble-gap");
+    }
+
+    /** {@code ensemble-gap.md}: the section {@code swa ensemble-gap} writes for the report. */
+    public Path ensembleGapSection() {
+        return root.resolve("ensemble-gap.md");
+    }
+
+    /** {@code parity}: the prefix of {@code parity.csv} and of the report's section {@code parity.md}. */
+    public Path parity() {
+        return root.resolve("parity");
+    }
+
+    /** {@code parity.md}: the PyTorch parity section of the report. */
+    public Path paritySection() {
+        return root.resolve("parity.md");
     }
 
     /**

@@ -13,6 +13,7 @@ import org.swa4j.experiments.preset.Preset;
 import org.swa4j.experiments.preset.Presets;
 import org.swa4j.experiments.results.BudgetResult;
 import org.swa4j.experiments.results.EpochMetrics;
+import org.swa4j.experiments.results.ResultsDirectory;
 import org.swa4j.experiments.results.RunRecord;
 import org.swa4j.experiments.results.Summary;
 import org.swa4j.experiments.results.SummaryRow;
@@ -99,7 +100,7 @@ class ReportWriterTest {
                 new RunRecord("sgd", 1, RunRecord.FINISHED, null, q, null, epochs, List.of(new BudgetResult(1, 2, 75, 0.7, 4))),
                 new RunRecord("swa", 1, RunRecord.FINISHED, null, q, null, epochs, List.of(new BudgetResult(1, 2, 76, 0.6, 3))),
                 new RunRecord("swa", 2, RunRecord.DIVERGED, 2, q, null, epochs.subList(0, 1), List.of()));
-        ReportWriter.write(tmp, q, "swa run --preset quick", records, Summary.rows(records));
+        ReportWriter.write(new ResultsDirectory(tmp), q, "swa run --preset quick", records, Summary.rows(records));
         String md = Files.readString(tmp.resolve("report.md"));
         String html = Files.readString(tmp.resolve("report.html"));
         for (String png : List.of(Plots.TEST_ERROR, Plots.LEARNING_RATE, Plots.ACCURACY_BUDGET)) {
@@ -116,7 +117,7 @@ class ReportWriterTest {
                 + "| solution | recorded test error (%) |\n|---|---|\n| SWA (t = 1) | 24.00 |\n\n"
                 + "![test error along the line](geometry/seed1/line-test-error.png)\n";
         Files.writeString(tmp.resolve("geometry.md"), geometry);
-        ReportWriter.write(tmp, q, "swa run --preset quick", records, Summary.rows(records));
+        ReportWriter.write(new ResultsDirectory(tmp), q, "swa run --preset quick", records, Summary.rows(records));
         md = Files.readString(tmp.resolve("report.md"));
         html = Files.readString(tmp.resolve("report.html"));
         assertTrue(md.endsWith("\n" + geometry), md);
