@@ -19,16 +19,41 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>A layer's running statistics are the parameters {@code mean}, {@code var} and
  * {@code log10stdev} of a layer whose configuration is a DL4J {@code BatchNormalization} (or a
  * subclass), or whose runtime layer implements {@link FusedBatchNorm}.
+ *
+ * <p>Public for code that moves a network's trainable weights apart from its statistics (the
+ * geometry of the experiments); {@link AveragedModel}, {@link Swag} and {@link BatchNormUpdate} use it
+ * the same way.
  */
-final class ParamLayout {
+public final class ParamLayout {
 
     /** Kind of a statistics range. */
-    enum StatKind { MEAN, VAR, LOG10_STD }
+    public enum StatKind { MEAN, VAR, LOG10_STD }
 
-    /** One contiguous range {@code [offset, offset + length)} of the flat parameter vector. */
-    record Range(String name, long offset, long length, long[] shape, StatKind stat) {
-        boolean isStatistic() {
+    /**
+     * One contiguous range {@code [offset, offset + length)} of the flat parameter vector, named
+     * {@code INDEX:LAYER/KEY} (the layer's index among the network's layers, its name, empty when it
+     * has none, and the parameter key); {@code stat} is null for a trainable parameter.
+     */
+    public record Range(String name, long offset, long length, long[] shape, StatKind stat) {
+        public boolean isStatistic() {
             return stat != null;
+        }
+
+        /** The parameter key ({@code W}, {@code b}, {@code gamma}, {@code mean}, ...). */
+        public String key() {
+            return name.substring(name.lastIndexOf('/') + 1);
+        }
+
+        /** The layer's index among the network's layers ({@code getLayers()}). */
+        public int layerIndex() {
+            return Integer.parseInt(name.substring(0, name.indexOf(':')));
+        }
+
+        /** The layer's name, or its index when it has none. */
+        public String layer() {
+            String layer = name.substring(0, name.lastIndexOf('/'));
+            int colon = layer.indexOf(':');
+            return colon == layer.length() - 1 ? layer.substring(0, colon) : layer.substring(colon + 1);
         }
     }
 
@@ -43,7 +68,7 @@ final class ParamLayout {
     }
 
     /** Reads the layout of a MultiLayerNetwork or ComputationGraph; rejects other models. */
-    static ParamLayout of(Model net) {
+    public static ParamLayout of(Model net) {
         Layer[] layers;
         String kind;
         if (net instanceof MultiLayerNetwork mln) {
@@ -104,15 +129,18 @@ final class ParamLayout {
         };
     }
 
-    long numParams() {
+    /** Length of the flat parameter vector, statistics included. */
+    public long numParams() {
         return numParams;
     }
 
-    List<Range> ranges() {
+    /** Every parameter, in the order of the flat vector. */
+    public List<Range> ranges() {
         return ranges;
     }
 
-    List<Range> statistics() {
+    /** The BatchNorm running statistics, in the order of the flat vector. */
+    public List<Range> statistics() {
         return ranges.stream().filter(Range::isStatistic).toList();
     }
 

@@ -2,25 +2,24 @@ package org.swa4j.experiments.geometry;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.swa4j.core.FusedBatchNorm;
+import org.swa4j.core.ParamLayout;
 
 /**
  * The trainable part of a network's flat parameter vector: every parameter of {@code params()}
  * except the BatchNorm running statistics ({@code mean}, {@code var}, {@code log10stdev} of a
- * {@link BatchNormalization} layer, {@code mean}/{@code var} of a {@link FusedBatchNorm} layer).
+ * {@link BatchNormalization} layer, {@code mean}/{@code var} of a {@link FusedBatchNorm} layer), as
+ * swa-core's {@link ParamLayout} tells them apart for averaging.
  *
  * <p>A weight vector here is a 1-D float array of {@link #length()} elements: the trainable
  * segments of {@code params()} concatenated in the network's own parameter order. Geometry moves
@@ -41,11 +40,6 @@ public final class TrainableParameters {
         }
     }
 
-    private static final Set<String> BN_STATISTICS = Set.of(
-            BatchNormalizationParamInitializer.GLOBAL_MEAN,
-            BatchNormalizationParamInitializer.GLOBAL_VAR,
-            BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
-
     private final List<Segment> segments;
     private final long length;
     private final long flatLength;
@@ -58,36 +52,21 @@ public final class TrainableParameters {
         this.hasBatchNorm = hasBatchNorm;
     }
 
-    /** The layout of {@code net}'s trainable parameters. */
+    /** The layout of {@code net}'s trainable parameters: swa-core's {@link ParamLayout} without the statistics. */
     public static TrainableParameters of(Model net) {
+        ParamLayout layout = ParamLayout.of(net);
         Layer[] layers = layersOf(net);
-        INDArray flat = net.params();
-        long base = flat.offset();
         List<Segment> segments = new ArrayList<>();
-        boolean hasBatchNorm = false;
         long vectorOffset = 0;
-        for (Layer layer : layers) {
-            boolean batchNorm = layer.conf().getLayer() instanceof BatchNormalization
-                    || layer instanceof FusedBatchNorm;
-            hasBatchNorm |= batchNorm;
-            String layerName = layer.conf().getLayer().getLayerName() != null
-                    ? layer.conf().getLayer().getLayerName() : String.valueOf(layer.getIndex());
-            for (Map.Entry<String, INDArray> e : layer.paramTable().entrySet()) {
-                if (batchNorm && BN_STATISTICS.contains(e.getKey())) {
-                    continue;
-                }
-                INDArray view = e.getValue();
-                long offset = view.offset() - base;
-                if (offset < 0 || offset + view.length() > flat.length()) {
-                    throw new IllegalStateException("parameter " + layerName + "/" + e.getKey()
-                            + " is not a view of the network's flat parameters (offset " + offset + ")");
-                }
-                segments.add(new Segment(layerName, e.getKey(), view.shape(), view.ordering(),
-                        offset, vectorOffset, view.length()));
-                vectorOffset += view.length();
+        for (ParamLayout.Range r : layout.ranges()) {
+            if (r.isStatistic()) {
+                continue;
             }
+            char ordering = layers[r.layerIndex()].getParam(r.key()).ordering();
+            segments.add(new Segment(r.layer(), r.key(), r.shape(), ordering, r.offset(), vectorOffset, r.length()));
+            vectorOffset += r.length();
         }
-        return new TrainableParameters(segments, flat.length(), hasBatchNorm);
+        return new TrainableParameters(segments, layout.numParams(), !layout.statistics().isEmpty());
     }
 
     static Layer[] layersOf(Model net) {
