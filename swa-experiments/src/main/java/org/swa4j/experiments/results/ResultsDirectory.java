@@ -67,6 +67,19 @@ public record ResultsDirectory(Path root) {
         return models().resolve("swa-seed" + seed + "-snapshots");
     }
 
+    /** {@code models/swa-seedK-snapshots/epoch-E.zip}: the network averaged into SWA after epoch E (1-based). */
+    public Path swaSnapshot(int seed, int epoch) {
+        return swaSnapshots(seed).resolve("epoch-" + epoch + ".zip");
+    }
+
+    /**
+     * {@code checkpoints/fge-start-seedK.zip}: the SGD network (with its updater state) that FGE starts
+     * from, written by the sgd job when FGE shares its run and deleted when the fge job finishes.
+     */
+    public Path fgeStart(int seed) {
+        return root.resolve("checkpoints").resolve("fge-start-seed" + seed + ".zip");
+    }
+
     /** {@code models/fge-seedK-snapshotN.zip}: snapshot N of FGE's ensemble. */
     public Path fgeSnapshot(int seed, int n) {
         return models().resolve(FGE_SNAPSHOT + seed + "-snapshot" + n + ".zip");
