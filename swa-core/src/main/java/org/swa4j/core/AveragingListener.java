@@ -18,15 +18,19 @@ import org.swa4j.core.schedule.SwaSchedule;
  *   <li>{@link #atCycleEnds}: after the last (lowest-rate) iteration of each cycle of a
  *       {@link CyclicSchedule} ({@link Trigger.CycleEnds}).</li>
  *   <li>{@link #everyIteration}: after every iteration, the weight EMA ({@link Trigger.EveryIteration}).</li>
- *   <li>{@link #fgeSnapshots}: a snapshot into a {@link SnapshotEnsemble} after each epoch at the
- *       minimum of an {@link FgeSchedule} cycle ({@link Trigger.FgeMinima}).</li>
+ *   <li>{@link #fgeSnapshots}: a snapshot into a {@link SnapshotEnsemble} or {@link SnapshotPredictions}
+ *       after the iteration at the minimum of each {@link FgeSchedule} cycle ({@link Trigger.FgeMinima}).</li>
  *   <li>{@link #of}: any trigger, for an average.</li>
  * </ul>
- * On resume, a position (iteration) the average already holds is not folded in again. Epoch-based
- * triggers need {@code fit(DataSetIterator)} (DL4J fires {@code onEpochEnd} there, before the epoch
- * counter increments).
+ * On resume, a position (iteration) the average already holds is not folded in again.
  *
- * <p>Rejects (IllegalArgumentException): a null average, ensemble, trigger or schedule,
+ * <p>Inside {@code fit} the trigger sees DL4J's counters: epoch-based triggers need
+ * {@code fit(DataSetIterator)} (DL4J fires {@code onEpochEnd} there, before the epoch counter
+ * increments). A training loop of one's own, which fits batch by batch or counts from a branch point
+ * (FGE from an SGD checkpoint), calls {@link #afterIteration(Model, int)} and
+ * {@link #afterEpoch(Model, int)} with its own counts instead of adding the listener to the network.
+ *
+ * <p>Rejects (IllegalArgumentException): a null average, ensemble, predictions, trigger or schedule,
  * {@code swa_start < 1}, {@code c < 1}.
  */
 public final class AveragingListener extends BaseTrainingListener {
@@ -84,7 +88,11 @@ public final class AveragingListener extends BaseTrainingListener {
             }
         }
 
-        /** After each epoch that ends at an FGE cycle's minimum. */
+        /**
+         * After the iteration at the minimum of each FGE cycle ({@link FgeSchedule#isSnapshotIteration}); with
+         * the reference's cycles of whole epochs, the last iteration of the epoch after which {@code fge.py}
+         * takes its snapshot.
+         */
         record FgeMinima(FgeSchedule schedule) implements Trigger {
 
             public FgeMinima {
@@ -92,8 +100,8 @@ public final class AveragingListener extends BaseTrainingListener {
             }
 
             @Override
-            public boolean afterEpoch(int epoch) {
-                return schedule.isSnapshotEpoch(epoch);
+            public boolean afterIteration(int iteration) {
+                return schedule.isSnapshotIteration(iteration);
             }
         }
     }
@@ -140,24 +148,61 @@ public final class AveragingListener extends BaseTrainingListener {
         return of(new Trigger.EveryIteration(), average);
     }
 
-    /** Adds a snapshot to {@code ensemble} after each epoch at an FGE cycle's minimum. */
+    /** Adds a snapshot to {@code ensemble} after the iteration at each FGE cycle's minimum. */
     public static AveragingListener fgeSnapshots(SnapshotEnsemble ensemble, FgeSchedule schedule) {
         requireNonNull("ensemble", ensemble);
         return new AveragingListener(new Trigger.FgeMinima(schedule), ensemble::add);
     }
 
+    /**
+     * Adds the network's predictions to {@code predictions} after the iteration at each FGE cycle's
+     * minimum ({@code fge.py}'s running sum).
+     */
+    public static AveragingListener fgeSnapshots(SnapshotPredictions predictions, FgeSchedule schedule) {
+        requireNonNull("predictions", predictions);
+        return new AveragingListener(new Trigger.FgeMinima(schedule), predictions::add);
+    }
+
+    /** The trigger. */
+    public Trigger trigger() {
+        return trigger;
+    }
+
+    /**
+     * Folds {@code model} in if the trigger fires after {@code iteration}, the caller's own 0-based count
+     * of the steps taken (for a loop that does not go through {@code fit}'s listener calls).
+     *
+     * @return whether the trigger fired (an average skips a position it already holds)
+     */
+    public boolean afterIteration(Model model, int iteration) {
+        return fire(trigger.afterIteration(iteration), model);
+    }
+
+    /**
+     * Folds {@code model} in if the trigger fires after {@code epoch}, the caller's own 0-based count of
+     * the epochs done (DL4J's epoch counter moves only in {@code fit(DataSetIterator)}).
+     *
+     * @return whether the trigger fired (an average skips a position it already holds)
+     */
+    public boolean afterEpoch(Model model, int epoch) {
+        return fire(trigger.afterEpoch(epoch), model);
+    }
+
     @Override
     public void iterationDone(Model model, int iteration, int epoch) {
-        if (trigger.afterIteration(iteration)) {
-            target.accept(model);
-        }
+        afterIteration(model, iteration);
     }
 
     @Override
     public void onEpochEnd(Model model) {
-        if (trigger.afterEpoch(BaseOptimizer.getEpochCount(model))) {
+        afterEpoch(model, BaseOptimizer.getEpochCount(model));
+    }
+
+    private boolean fire(boolean fires, Model model) {
+        if (fires) {
             target.accept(model);
         }
+        return fires;
     }
 
     private static void requireNonNull(String name, Object value) {

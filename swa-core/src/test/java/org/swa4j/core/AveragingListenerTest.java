@@ -13,7 +13,10 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.swa4j.core.schedule.CyclicSchedule;
 import org.swa4j.core.schedule.FgeSchedule;
@@ -129,6 +132,59 @@ class AveragingListenerTest {
         var x = batches.get(0).getFeatures();
         var expected = a.output(x).add(b.output(x)).div(2);
         assertTrue(expected.equalsWithEps(ensemble.predict(x), 1e-6));
+    }
+
+    /**
+     * A loop that fits batch by batch (DL4J's epoch counter never moves there) asks the trigger with its
+     * own epoch count: 1-based epochs 2 and 4 of swa_start 2, c 2.
+     */
+    @Test
+    void aLoopOfItsOwnDrivesAnEpochTriggerWithItsOwnCount() {
+        MultiLayerNetwork net = TestNets.mln(8);
+        AveragedModel swa = AveragedModel.swa(net);
+        AveragingListener listener = AveragingListener.swa(swa, 2, 2);
+        List<DataSet> batches = TestNets.batches(9, 4, 4);
+        List<double[]> folded = new ArrayList<>();
+        for (int epoch = 0; epoch < 4; epoch++) {
+            for (DataSet b : batches) {
+                net.fit(b);
+            }
+            boolean fired = listener.afterEpoch(net, epoch);
+            assertEquals(epoch == 1 || epoch == 3, fired, "epoch " + epoch);
+            if (fired) {
+                folded.add(net.params().toDoubleVector());
+            }
+        }
+        assertEquals(0, net.getEpochCount(), "fit(DataSet) leaves DL4J's epoch counter at 0");
+        assertEquals(2, swa.count());
+        assertWeightsAreMeanOf(folded, swa, net);
+    }
+
+    /**
+     * FGE on a cycle of 3 iterations counted from a branch point: snapshots after the loop's iterations
+     * 0 and 3 (mod(k + 1, 3) == 1), into fge.py's running sum of predictions.
+     */
+    @Test
+    void fgeSnapshotsOfACycleOfIterationsGoIntoPredictions() {
+        MultiLayerNetwork net = TestNets.mln(10);
+        List<DataSet> batches = TestNets.batches(11, 4, 4);
+        INDArray x = Nd4j.vstack(batches.get(0).getFeatures(), batches.get(1).getFeatures());
+        SnapshotPredictions predictions = SnapshotPredictions.on(TestNets.iterator(batches));
+        AveragingListener listener = AveragingListener.fgeSnapshots(predictions, FgeSchedule.ofIterations(0.05, 0.01, 3, 0));
+        List<INDArray> taken = new ArrayList<>();
+        int k = 0;
+        for (int epoch = 0; epoch < 3; epoch++) {
+            for (DataSet b : batches) {
+                net.fit(b);
+                if (listener.afterIteration(net, k)) {
+                    taken.add(net.output(x, false).castTo(DataType.DOUBLE));
+                }
+                k++;
+            }
+        }
+        assertEquals(2, taken.size(), "after iterations 0 and 3 of 6");
+        assertEquals(2, predictions.size());
+        assertTrue(taken.get(0).add(taken.get(1)).div(2).equalsWithEps(predictions.mean(), 1e-6));
     }
 
     @Test

@@ -94,6 +94,47 @@ class ScheduleTest {
     }
 
     @Test
+    void fgeScheduleInIterationsByHand() {
+        // cycle of 4: t = 0, 1/4, 1/2, 3/4 -> lr1, (lr1 + lr2) / 2, lr2, (lr1 + lr2) / 2; snapshots after k = 1, 5, ...
+        FgeSchedule even = FgeSchedule.ofIterations(0.05, 0.01, 4, 0);
+        double[] expected = {0.05, 0.03, 0.01, 0.03, 0.05, 0.03};
+        for (int k = 0; k < expected.length; k++) {
+            assertEquals(expected[k], even.valueAt(k, 99), EPS, "iteration " + k);
+            assertEquals(k == 1 || k == 5, even.isSnapshotIteration(k), "snapshot after " + k);
+        }
+        // odd cycle of 3 from iteration 6: t = 0, 1/3, 2/3 -> lr1, lr1/3 + 2 lr2/3 (both); snapshots after k = 6, 9
+        FgeSchedule odd = FgeSchedule.ofIterations(0.05, 0.01, 3, 6);
+        assertEquals(0.05, odd.valueAt(5, 0), EPS, "before the start");
+        assertEquals(0.05, odd.valueAt(6, 0), EPS);
+        assertEquals(0.05 / 3 + 0.02 / 3, odd.valueAt(7, 0), EPS);
+        assertEquals(0.05 / 3 + 0.02 / 3, odd.valueAt(8, 0), EPS);
+        assertEquals(0.05, odd.valueAt(9, 0), EPS);
+        assertTrue(odd.isSnapshotIteration(6));
+        assertTrue(odd.isSnapshotIteration(9));
+        assertFalse(odd.isSnapshotIteration(3), "before the start");
+        assertFalse(odd.isSnapshotIteration(7));
+        assertThrows(IllegalStateException.class, () -> odd.isSnapshotEpoch(2));
+    }
+
+    @Test
+    void theReferenceFormIsCyclesOfWholeEpochsCountedInIterations() {
+        FgeSchedule epochs = new FgeSchedule(0.05, 0.01, 4, 10, 160);
+        assertEquals(40, epochs.getCycleIterations());
+        assertEquals(1600, epochs.getStartIteration());
+        assertEquals(10, epochs.getIterationsPerEpoch());
+        FgeSchedule iterations = FgeSchedule.ofIterations(0.05, 0.01, 40, 1600);
+        for (int k = 1500; k < 2000; k++) {
+            assertEquals(iterations.valueAt(k, 0), epochs.valueAt(k, k / 10), 0.0, "iteration " + k);
+            assertEquals(iterations.isSnapshotIteration(k), epochs.isSnapshotIteration(k), "iteration " + k);
+        }
+        for (int e = 150; e < 200; e++) {
+            // fge.py: a snapshot after epoch e when mod(e - 160, 4) + 1 == 2
+            assertEquals(e >= 160 && (e - 160) % 4 + 1 == 2, epochs.isSnapshotEpoch(e), "epoch " + e);
+            assertEquals(epochs.isSnapshotEpoch(e), epochs.isSnapshotIteration(e * 10 + 9), "epoch " + e);
+        }
+    }
+
+    @Test
     void swaAnnealScheduleMatchesTorchSwalrClosedForm() {
         SwaAnnealSchedule cos = new SwaAnnealSchedule(0.1, 0.02, 10, 4, AnnealStrategy.COS);
         assertEquals(0.1, cos.valueAt(0, 9), EPS);
@@ -113,6 +154,7 @@ class ScheduleTest {
     private static List<ISchedule> all() {
         return List.of(new SwaSchedule(0.05, 0.01, 161, 300), new SgdSchedule(0.1, 200),
                 new CyclicSchedule(0.05, 0.001, 5, 2), new FgeSchedule(0.05, 0.01, 4, 10, 160),
+                FgeSchedule.ofIterations(0.05, 0.01, 3, 6),
                 new SwaAnnealSchedule(0.1, 0.02, 10, 4, AnnealStrategy.LINEAR));
     }
 
@@ -188,6 +230,10 @@ class ScheduleTest {
         assertRejected("cycle", () -> new FgeSchedule(0.05, 0.01, 0, 10, 0));
         assertRejected("3", () -> new FgeSchedule(0.05, 0.01, 3, 10, 0));
         assertRejected("iterationsPerEpoch", () -> new FgeSchedule(0.05, 0.01, 2, 0, 0));
+        assertRejected("-2", () -> new FgeSchedule(0.05, 0.01, 2, 10, -2));
+        assertRejected("got 1", () -> FgeSchedule.ofIterations(0.05, 0.01, 1, 0));
+        assertRejected("-1", () -> FgeSchedule.ofIterations(0.05, 0.01, 4, -1));
+        assertRejected("0.0", () -> FgeSchedule.ofIterations(0.0, 0.01, 4, 0));
         assertRejected("-0.1", () -> new SwaAnnealSchedule(0.1, -0.1, 0, 3, AnnealStrategy.COS));
         assertRejected("annealEpochs", () -> new SwaAnnealSchedule(0.1, 0.01, 0, -3, AnnealStrategy.COS));
         assertRejected("null", () -> new SwaAnnealSchedule(0.1, 0.01, 0, 3, null));
