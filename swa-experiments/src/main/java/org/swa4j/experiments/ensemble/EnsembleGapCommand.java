@@ -27,6 +27,7 @@ import org.swa4j.experiments.results.RunRecord;
 import org.swa4j.experiments.runner.Checkpoints;
 import org.swa4j.experiments.runner.JobContext;
 import org.swa4j.experiments.train.Networks;
+import org.swa4j.experiments.train.RunSeeds;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -93,7 +94,7 @@ public final class EnsembleGapCommand implements Callable<Integer> {
             if (!Files.isRegularFile(sgd)) {
                 throw new IllegalArgumentException(sgd + " is missing: the run did not keep its final SGD model");
             }
-            EpochIterator bn = data.train(p.batchSize(), JobContext.batchNormSeed(seed), p.augment());
+            EpochIterator bn = data.train(p.batchSize(), RunSeeds.batchNormData(seed), p.augment());
             java.util.function.Consumer<ComputationGraph> recalibrate = net -> {
                 bn.setEpoch(p.swaEpochs());
                 BatchNormUpdate.run(net, bn);
@@ -107,7 +108,7 @@ public final class EnsembleGapCommand implements Callable<Integer> {
             }
             for (double s : scales) {
                 double lr1 = s * p.fge().lr1();
-                List<ComputationGraph> branch = FgeBranch.run(Checkpoints.loadNet(sgd), data.train(p.batchSize(), seed, p.augment()),
+                List<ComputationGraph> branch = FgeBranch.run(Checkpoints.loadNet(sgd), data.train(p.batchSize(), RunSeeds.trainingData(seed), p.augment()),
                         seed, p.swaEpochs(), cycle, lr1, lr1 * ratio, n);
                 points.add(EnsembleGap.measure(String.format(Locale.ROOT, "branch lr1 %.4g", lr1), lr1, branch, recalibrate,
                         data.test(JobContext.EVAL_BATCH)));

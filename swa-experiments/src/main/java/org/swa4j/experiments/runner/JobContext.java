@@ -14,12 +14,13 @@ import org.swa4j.experiments.results.Json;
 import org.swa4j.experiments.results.Provenance;
 import org.swa4j.experiments.results.ResultsDirectory;
 import org.swa4j.experiments.results.RunRecord;
+import org.swa4j.experiments.train.RunSeeds;
 
 /**
  * What every job of one seed shares: the preset, the seed, the data, the results directory, the
- * log and the provenance. Iterators are seeded from the seed: the training iterator with the seed
- * itself (so SGD and SWA runs of a seed see the same batches in the same epochs), the iterator of
- * BatchNorm updates with a second stream derived from it.
+ * log and the provenance. Iterators are seeded from the seed ({@link RunSeeds}): the training iterator
+ * with the training-data seed (so SGD and SWA runs of a seed see the same batches in the same epochs),
+ * the iterator of BatchNorm updates with a second stream.
  */
 public record JobContext(Preset preset, Cell cell, ImageDataset data, ResultsDirectory dir, ProgressLog log,
         Provenance provenance) {
@@ -27,16 +28,13 @@ public record JobContext(Preset preset, Cell cell, ImageDataset data, ResultsDir
     /** Test batches for evaluation (inference only, so the batch size does not change results). */
     public static final int EVAL_BATCH = 256;
 
-    /** Offset of the BatchNorm-update stream's seed from the run's seed ({@link #batchNormSeed}). */
-    private static final long BATCH_NORM_SEED_OFFSET = 0x5EED_B00BL;
-
     /**
-     * The seed of the BatchNorm-update stream of seed {@code seed}: {@code 0x5EEDB00B + seed}. The
+     * The seed of the BatchNorm-update stream of seed {@code seed} ({@link RunSeeds#batchNormData}). The
      * jobs recompute an average's statistics before its evaluation after epoch e on pass e of this
      * stream; {@code swa geometry} uses it to reproduce the recorded errors.
      */
     public static long batchNormSeed(int seed) {
-        return BATCH_NORM_SEED_OFFSET + seed;
+        return RunSeeds.batchNormData(seed);
     }
 
     public int seed() {
@@ -44,11 +42,11 @@ public record JobContext(Preset preset, Cell cell, ImageDataset data, ResultsDir
     }
 
     public EpochIterator trainIterator() {
-        return data.train(preset.batchSize(), seed(), preset.augment());
+        return data.train(preset.batchSize(), RunSeeds.trainingData(seed()), preset.augment());
     }
 
     public EpochIterator batchNormIterator() {
-        return data.train(preset.batchSize(), batchNormSeed(seed()), preset.augment());
+        return data.train(preset.batchSize(), RunSeeds.batchNormData(seed()), preset.augment());
     }
 
     public DataSetIterator testIterator() {

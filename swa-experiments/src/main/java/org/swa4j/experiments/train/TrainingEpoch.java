@@ -8,8 +8,8 @@ import org.swa4j.data.EpochIterator;
 /**
  * One pass of minibatch SGD over pass {@code epoch} of a training iterator, with a hook before each
  * step (per-iteration learning rates) and after it (EMA updates, FGE snapshots). ND4J's random
- * generator is reseeded from (seed, epoch) first, so an epoch computes the same thing whether the
- * run was interrupted before it or not. A NaN or infinite loss stops the epoch and marks it diverged;
+ * generator is reseeded first ({@link RunSeeds#trainingPass}), so an epoch computes the same thing
+ * whether the run was interrupted before it or not. A NaN or infinite loss stops the epoch and marks it diverged;
  * the after-step hook is not called for that step. A stop request ({@link StopRequest}: SIGTERM,
  * SIGINT) ends the pass before the next step with {@link StopRequest.Stopped}.
  */
@@ -27,7 +27,7 @@ public final class TrainingEpoch {
     /** Trains {@code net} on pass {@code epoch}; {@code firstIteration} is the job's iteration count before it. */
     public static EpochOutcome run(ComputationGraph net, EpochIterator train, int epoch, long seed, long firstIteration,
             TrainAccuracyListener accuracy, StepHook before, StepHook after) throws java.io.IOException {
-        Nd4j.getRandom().setSeed(seed * 1_000_003L + epoch);
+        Nd4j.getRandom().setSeed(RunSeeds.trainingPass(seed, epoch));
         train.setEpoch(epoch);
         accuracy.reset();
         double lossSum = 0;
