@@ -6,13 +6,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.swa4j.core.AveragingListener;
+import org.swa4j.core.schedule.CyclicSchedule;
+import org.swa4j.core.schedule.FgeSchedule;
 import org.swa4j.data.DatasetSpec;
 import org.swa4j.data.Datasets;
 import org.swa4j.experiments.preset.Preset;
 
 /**
- * What a preset will do, computed without data or training, from the same schedule functions the jobs
- * run ({@link Schedules}): the learning rate of every epoch (every iteration for FGE and cyclic SWA,
+ * What a preset will do, computed without data or training, from the same schedule objects the jobs
+ * train with ({@link Schedules}: the rates, SWA's averaging trigger, FGE's schedule and snapshot points): the learning rate of every epoch (every iteration for FGE and cyclic SWA,
  * summarised by its cycle), the epochs after which SWA averages, FGE's cycle and snapshot points, every
  * evaluation, and the work per seed, so that a GPU user can check a run before paying for it
  * ({@code swa run --preset NAME --dry-run}).
@@ -38,9 +41,10 @@ public record RunPlan(Preset preset, DatasetSpec data, int trainSize, int testSi
 
     /** SGD's rate in epochs 1..B. */
     public List<Double> sgdRates() {
+        Schedules.Rate rate = Schedules.sgdRate(preset);
         List<Double> out = new ArrayList<>();
         for (int e = 0; e < preset.budgetEpochs(); e++) {
-            out.add(Schedules.sgd(preset, e));
+            out.add(rate.at(0, e));
         }
         return out;
     }
@@ -49,23 +53,25 @@ public record RunPlan(Preset preset, DatasetSpec data, int trainSize, int testSi
     public List<Double> swaRates() {
         List<Double> out = new ArrayList<>();
         if (!cyclicSwa()) {
+            Schedules.Rate rate = Schedules.swaRate(preset, iterationsPerEpoch);
             for (int e = 0; e < preset.swaEpochs(); e++) {
-                out.add(Schedules.swa(preset, e));
+                out.add(rate.at(0, e));
             }
         }
         return out;
     }
 
     public boolean cyclicSwa() {
-        return "cyclic".equals(preset.swa().schedule());
+        return Schedules.cyclicSwa(preset);
     }
 
     /** The epochs (1-based) after which the SWA run averages. */
     public List<Integer> averagingEpochs() {
+        AveragingListener.Trigger averaging = Schedules.swaAveraging(preset);
         List<Integer> out = new ArrayList<>();
-        for (int e = 1; e <= preset.swaEpochs(); e++) {
-            if (Schedules.swaAveragesAfter(preset, e)) {
-                out.add(e);
+        for (int e = 0; e < preset.swaEpochs(); e++) {
+            if (averaging.afterEpoch(e)) {
+                out.add(e + 1);
             }
         }
         return out;
@@ -80,18 +86,23 @@ public record RunPlan(Preset preset, DatasetSpec data, int trainSize, int testSi
         return out;
     }
 
-    /** FGE's cycle in iterations: round(cycle_epochs × iterations per epoch), at least 2 (as {@code FgeJob}). */
+    /** FGE's schedule, iterations counted from its start, as the fge job trains with it. */
+    public FgeSchedule fgeSchedule() {
+        return Schedules.fgeSchedule(preset.fgeRun(), iterationsPerEpoch);
+    }
+
+    /** FGE's cycle in iterations: round(cycle_epochs × iterations per epoch), at least 2. */
     public long fgeCycle() {
-        return Math.max(2, Math.round(preset.fge().cycleEpochs() * iterationsPerEpoch));
+        return fgeSchedule().getCycleIterations();
     }
 
     /** FGE's snapshot points as epochs with fractions (after iteration i of FGE: start + (i + 1) / iterations per epoch). */
     public List<Double> fgeSnapshotPoints() {
         List<Double> out = new ArrayList<>();
         long total = (long) (preset.fgeBudgetEpochs() - preset.fgeStartEpoch()) * iterationsPerEpoch;
-        long cycle = fgeCycle();
+        FgeSchedule schedule = fgeSchedule();
         for (long i = 0; i < total; i++) {
-            if (Schedules.fgeSnapshot(i, cycle)) {
+            if (schedule.isSnapshotIteration(Math.toIntExact(i))) {
                 out.add(preset.fgeStartEpoch() + (i + 1.0) / iterationsPerEpoch);
             }
         }
@@ -173,10 +184,11 @@ public record RunPlan(Preset preset, DatasetSpec data, int trainSize, int testSi
             String from = p.fgeSharesSgdRun() ? "the SGD checkpoint after epoch " + p.fgeStartEpoch()
                     : String.format(Locale.ROOT, "its own SGD run (the reference schedule over FGE's budget of %d epochs) after epoch %d",
                             p.fgeBudgetEpochs(), p.fgeStartEpoch());
+            FgeSchedule fge = fgeSchedule();
             sb.append(String.format(Locale.ROOT, "%nFGE (job fge): from %s, epochs %d-%d; triangular "
                     + "rate per iteration %s -> %s -> %s, cycle %d iterations (%s epochs)%n", from, p.fgeStartEpoch() + 1,
-                    p.fgeBudgetEpochs(), num(p.fge().lr1()), num(p.fge().lr2()), num(p.fge().lr1()), fgeCycle(),
-                    num((double) fgeCycle() / iterationsPerEpoch)));
+                    p.fgeBudgetEpochs(), num(fge.getLr1()), num(fge.getLr2()), num(fge.getLr1()), fge.getCycleIterations(),
+                    num((double) fge.getCycleIterations() / iterationsPerEpoch)));
             List<Double> snaps = fgeSnapshotPoints();
             sb.append(String.format(Locale.ROOT, "  %d snapshots, at the lowest rate, after epoch %s; the ensemble is evaluated after "
                     + "every epoch once it has one; result after epoch %d (budget %s)%n", snaps.size(), joined(snaps), p.fgeBudgetEpochs(),
@@ -186,9 +198,9 @@ public record RunPlan(Preset preset, DatasetSpec data, int trainSize, int testSi
             sb.append(String.format(Locale.ROOT, "%nSWA run (job swa): %d epochs (%s x B)%n", p.swaEpochs(),
                     num((double) p.swaEpochs() / p.budgetEpochs())));
             if (cyclicSwa()) {
+                CyclicSchedule cyclic = (CyclicSchedule) Schedules.swaRate(p, iterationsPerEpoch).schedule();
                 sb.append(String.format(Locale.ROOT, "  cyclic rate per iteration %s -> %s, cycle %d epochs (%d iterations)%n",
-                        num(p.swa().cyclicLr1()), num(p.swa().cyclicLr2()), p.swa().everyEpochs(),
-                        p.swa().everyEpochs() * iterationsPerEpoch));
+                        num(cyclic.getA1()), num(cyclic.getA2()), p.swa().everyEpochs(), cyclic.getCycle()));
             } else {
                 sb.append(runs(swaRates()));
             }

@@ -1,67 +1,110 @@
 package org.swa4j.experiments.runner;
 
+import org.nd4j.linalg.schedule.FixedSchedule;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.swa4j.core.AveragingListener;
 import org.swa4j.core.schedule.CyclicSchedule;
+import org.swa4j.core.schedule.FgeSchedule;
 import org.swa4j.core.schedule.SgdSchedule;
 import org.swa4j.core.schedule.SwaSchedule;
 import org.swa4j.experiments.preset.Preset;
 
 /**
- * The learning rates of the four methods, as pure functions of counters the runner keeps (so a
- * resumed run uses the same rates).
+ * The learning rates and averaging points of the three training runs of a preset, as the
+ * {@code org.swa4j.core} objects that the jobs read and the dry run
+ * ({@link RunPlan}) prints, so that the two cannot disagree. Epochs and iterations are the job's own
+ * 0-based counts, so a resumed run uses the same rates.
  *
  * <pre>
- * sgd/swa (timgaripov/swa train.py), epoch e 0-based:
- *   t = e / T   (T = B for SGD, swa.start for SWA);  r = 0.01 (SGD) or swa.lr / lr_init (SWA)
- *   lr = lr_init * (1 if t <= 0.5; 1 - (1 - r)(t - 0.5)/0.4 if t <= 0.9; r otherwise)
+ * sgd/swa (timgaripov/swa train.py), epoch e: SgdSchedule, SwaSchedule (t = e / B or e / swa.start)
  * sgd/swa with "lr_schedule": "constant" (paper Section 5.4): lr = lr_init in every epoch
- * fge (dnn-mode-connectivity fge.py), iteration i 0-based since FGE's start, cycle C iterations:
- *   t = (i mod C) / C;  lr = a1 (1 - 2t) + a2 2t if t < 0.5, else a1 (2t - 1) + a2 (2 - 2t)
- * cyclic SWA (paper, ImageNet), iteration i 1-based, cycle c iterations:
- *   t = (mod(i - 1, c) + 1) / c;  lr = (1 - t) a1 + t a2
+ * cyclic SWA (paper, ImageNet): CyclicSchedule per iteration, cycle every_epochs epochs
+ * fge (dnn-mode-connectivity fge.py): FgeSchedule per iteration from FGE's start, cycle
+ *   max(2, round(cycle_epochs * iterations per epoch)) iterations, which may be a fraction of an epoch
+ * SWA averages after epochs swa.start, swa.start + every_epochs, ... (1-based; Trigger.EpochsFrom)
  * </pre>
- * SGD, SWA and cyclic rates come from {@code org.swa4j.core.schedule} ({@link SwaSchedule},
- * {@link CyclicSchedule}). The FGE rate is {@code FgeSchedule}'s formula counted in iterations, so that
- * a cycle may be a fraction of an epoch (small CPU presets); for an even whole number of epochs per
- * cycle it equals {@code FgeSchedule} (checked by a test).
  */
 public final class Schedules {
 
     private Schedules() {
     }
 
+    /** The learning rate of a run: a schedule read once per epoch, or before every step. */
+    public record Rate(ISchedule schedule, boolean perIteration) {
+
+        /** The rate of step {@code iteration} (the job's count) in {@code epoch}. */
+        public double at(long iteration, int epoch) {
+            return schedule.valueAt(perIteration ? Math.toIntExact(iteration) : 0, epoch);
+        }
+    }
+
+    /** The SGD run's rate (and that of FGE's SGD prefix, with {@link Preset#fgeRun()}): per epoch. */
+    public static Rate sgdRate(Preset p) {
+        return new Rate(p.constantLr() ? new FixedSchedule(p.lrInit()) : new SgdSchedule(p.lrInit(), p.budgetEpochs()), false);
+    }
+
+    /** The SWA run's rate: per epoch, or the cyclic schedule per iteration. */
+    public static Rate swaRate(Preset p, long iterationsPerEpoch) {
+        Preset.SwaOptions o = p.swa();
+        if (cyclicSwa(p)) {
+            long cycle = (long) o.everyEpochs() * iterationsPerEpoch;
+            return new Rate(new CyclicSchedule(o.cyclicLr1(), o.cyclicLr2(), Math.toIntExact(cycle)), true);
+        }
+        return swaPerEpoch(p);
+    }
+
+    private static Rate swaPerEpoch(Preset p) {
+        return new Rate(p.constantLr() ? new FixedSchedule(p.lrInit())
+                : new SwaSchedule(p.lrInit(), p.swa().lr(), p.swa().start(), p.swaEpochs()), false);
+    }
+
+    /** Whether the SWA run has the cyclic per-iteration schedule ({@code "schedule": "cyclic"}). */
+    public static boolean cyclicSwa(Preset p) {
+        return "cyclic".equals(p.swa().schedule());
+    }
+
+    /** When the SWA run folds its network into the average: after epochs swa.start, + every_epochs, ... */
+    public static AveragingListener.Trigger swaAveraging(Preset p) {
+        return new AveragingListener.Trigger.EpochsFrom(p.swa().start(), p.swa().everyEpochs());
+    }
+
+    /** FGE's cycle in iterations: round(cycle_epochs x iterations per epoch), at least 2. */
+    private static long fgeCycle(Preset p, long iterationsPerEpoch) {
+        return Math.max(2, Math.round(p.fge().cycleEpochs() * iterationsPerEpoch));
+    }
+
+    /** FGE's triangular rate and snapshot points, iterations counted from FGE's first epoch. */
+    public static FgeSchedule fgeSchedule(Preset p, long iterationsPerEpoch) {
+        return FgeSchedule.ofIterations(p.fge().lr1(), p.fge().lr2(), Math.toIntExact(fgeCycle(p, iterationsPerEpoch)), 0);
+    }
+
+    /** SGD's rate in epoch {@code epoch} (0-based): the value of {@link #sgdRate}. */
     static double sgd(Preset p, int epoch) {
-        if (p.constantLr()) {
-            return p.lrInit();
-        }
-        return new SgdSchedule(p.lrInit(), p.budgetEpochs()).valueAt(0, epoch);
+        return sgdRate(p).at(0, epoch);
     }
 
+    /** The SWA run's per-epoch rate in epoch {@code epoch} (0-based; not the cyclic schedule): the value of {@link #swaRate}. */
     static double swa(Preset p, int epoch) {
-        if (p.constantLr()) {
-            return p.lrInit();
-        }
-        return new SwaSchedule(p.lrInit(), p.swa().lr(), p.swa().start(), p.swaEpochs()).valueAt(0, epoch);
+        return swaPerEpoch(p).at(0, epoch);
     }
 
+    /** FGE's rate at step {@code iteration} (0-based, from FGE's start) of cycles of {@code cycle} iterations. */
     public static double fge(long iteration, long cycle, double lr1, double lr2) {
-        double t = (double) (iteration % cycle) / cycle;
-        return t < 0.5 ? lr1 * (1.0 - 2.0 * t) + lr2 * 2.0 * t : lr1 * (2.0 * t - 1.0) + lr2 * (2.0 - 2.0 * t);
+        return FgeSchedule.ofIterations(lr1, lr2, Math.toIntExact(cycle), 0).valueAt(Math.toIntExact(iteration), 0);
     }
 
-    /** Whether FGE takes a snapshot after iteration {@code iteration} (0-based): at each cycle's minimum. */
+    /** Whether FGE takes a snapshot after step {@code iteration} (0-based): at each cycle's minimum. */
     public static boolean fgeSnapshot(long iteration, long cycle) {
-        return (iteration + 1) % cycle == cycle / 2;
+        // the snapshot points do not depend on the rates
+        return FgeSchedule.ofIterations(1, 1, Math.toIntExact(cycle), 0).isSnapshotIteration(Math.toIntExact(iteration));
     }
 
-    /**
-     * Whether the SWA run folds its weights into the average after epoch {@code epoch} (1-based): from
-     * {@code swa.start} on, every {@code swa.every_epochs} epochs (timgaripov/swa {@code train.py}).
-     */
+    /** Whether the SWA run folds its weights into the average after epoch {@code epoch} (1-based). */
     public static boolean swaAveragesAfter(Preset p, int epoch) {
-        return epoch >= p.swa().start() && (epoch - p.swa().start()) % p.swa().everyEpochs() == 0;
+        return swaAveraging(p).afterEpoch(epoch - 1);
     }
 
-    /** Cyclic SWA rate after {@code iteration} (0-based) steps of the job. */
+    /** Cyclic SWA rate at step {@code iteration} (0-based) of the job, cycles of {@code cycle} iterations. */
     public static double cyclic(long iteration, long cycle, double lr1, double lr2) {
         return new CyclicSchedule(lr1, lr2, Math.toIntExact(cycle)).valueAt(Math.toIntExact(iteration), 0);
     }
