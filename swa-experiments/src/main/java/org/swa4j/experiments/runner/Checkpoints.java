@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,9 +18,12 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.swa4j.core.AveragedModel;
+import org.swa4j.core.AveragingRule;
 import org.swa4j.experiments.results.AtomicFiles;
 import org.swa4j.experiments.results.Checksums;
 import org.swa4j.experiments.results.Json;
+import org.swa4j.experiments.results.WriteFailedException;
 import org.swa4j.models.graph.FlatGradientUpdater;
 
 /**
@@ -138,12 +142,45 @@ public record Checkpoints(Path dir) {
         }
     }
 
+    /**
+     * Saves the averaging state to {@code file} atomically, with its checksum ({@link AveragedModel#save}
+     * writes its accumulator and scale as held, so a restored average continues bit for bit).
+     */
+    static void saveAverage(AveragedModel<?> average, Path file) throws IOException {
+        Files.deleteIfExists(Checksums.sidecar(file));
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        try {
+            average.save(tmp);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            throw new WriteFailedException(file, e);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        Checksums.record(file);
+    }
+
+    /**
+     * Restores an average saved by {@link #saveAverage} after checking its checksum, its rule and that it
+     * holds {@code expectedCount} networks; {@code net} is the resumed live network.
+     */
+    static AveragedModel<ComputationGraph> loadAverage(Path file, ComputationGraph net, AveragingRule rule, long expectedCount)
+            throws IOException {
+        Checksums.requireIntactIfChecked(file);
+        AveragedModel<ComputationGraph> a = AveragedModel.load(file, net, rule);
+        if (a.count() != expectedCount) {
+            throw new IllegalStateException(file + " holds an average of " + a.count() + " models; the checkpoint says "
+                    + expectedCount);
+        }
+        return a;
+    }
+
     /** Writes the files of epoch {@code epoch}: the network, the averaged network and the FGE prediction sum (each optional but the first). */
-    public void save(int epoch, ComputationGraph net, org.swa4j.core.AveragedModel<?> average, INDArray probabilities)
+    public void save(int epoch, ComputationGraph net, AveragedModel<?> average, INDArray probabilities)
             throws IOException {
         saveNet(net, net(epoch));
         if (average != null) {
-            Averaging.save(average, average(epoch));
+            saveAverage(average, average(epoch));
         }
         if (probabilities != null) {
             saveArray(probabilities, probabilities(epoch));

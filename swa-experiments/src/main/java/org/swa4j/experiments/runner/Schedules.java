@@ -11,7 +11,7 @@ import org.swa4j.experiments.preset.Preset;
 
 /**
  * The learning rates and averaging points of the three training runs of a preset, as the
- * {@code org.swa4j.core} objects that the jobs read and the dry run
+ * {@code org.swa4j.core} objects that the training loop ({@link TrainingEngine}) reads and the dry run
  * ({@link RunPlan}) prints, so that the two cannot disagree. Epochs and iterations are the job's own
  * 0-based counts, so a resumed run uses the same rates.
  *
@@ -97,11 +97,6 @@ public final class Schedules {
     public static boolean fgeSnapshot(long iteration, long cycle) {
         // the snapshot points do not depend on the rates
         return FgeSchedule.ofIterations(1, 1, Math.toIntExact(cycle), 0).isSnapshotIteration(Math.toIntExact(iteration));
-    }
-
-    /** Whether the SWA run folds its weights into the average after epoch {@code epoch} (1-based). */
-    public static boolean swaAveragesAfter(Preset p, int epoch) {
-        return swaAveraging(p).afterEpoch(epoch - 1);
     }
 
     /** Cyclic SWA rate at step {@code iteration} (0-based) of the job, cycles of {@code cycle} iterations. */
