@@ -214,24 +214,29 @@ public final class ExperimentRunner {
     }
 
     /**
-     * A finished cell's saved model that fails its checksum, as a sentence, or null. Models written
-     * without a checksum (older versions) are accepted as they are.
+     * A finished cell's saved model (its methods' models and the SWA and FGE snapshots it keeps, as
+     * {@link ResultsDirectory} names them) that fails its checksum, as a sentence, or null. Models
+     * written without a checksum (older versions) are accepted as they are.
      */
     static String damagedModel(ResultsDirectory dir, Preset p, Cell c) throws IOException {
-        Path models = dir.root().resolve("models");
-        if (!Files.isDirectory(models)) {
-            return null;
+        List<String> methods = c.methods(p);
+        List<Path> models = new ArrayList<>();
+        for (String m : methods) {
+            models.add(dir.model(m, c.seed()));
         }
-        try (java.util.stream.Stream<Path> files = Files.walk(models)) {
-            for (Path f : files.filter(f -> f.toString().endsWith(".zip")).sorted().toList()) {
-                String rel = models.relativize(f).toString();
-                boolean ofCell = c.methods(p).stream().anyMatch(m -> rel.startsWith(m + "-seed" + c.seed() + ".")
-                        || rel.startsWith(m + "-seed" + c.seed() + "-"));
-                if (ofCell && Checksums.hasChecksum(f)) {
-                    String problem = Checksums.problem(f);
-                    if (problem != null) {
-                        return problem;
-                    }
+        if (methods.contains("swa") && Files.isDirectory(dir.swaSnapshots(c.seed()))) {
+            try (java.util.stream.Stream<Path> files = Files.walk(dir.swaSnapshots(c.seed()))) {
+                files.filter(f -> f.toString().endsWith(".zip")).forEach(models::add);
+            }
+        }
+        if (methods.contains("fge")) {
+            models.addAll(dir.fgeSnapshots(c.seed()));
+        }
+        for (Path f : models.stream().sorted().toList()) {
+            if (Files.isRegularFile(f) && Checksums.hasChecksum(f)) {
+                String problem = Checksums.problem(f);
+                if (problem != null) {
+                    return problem;
                 }
             }
         }
