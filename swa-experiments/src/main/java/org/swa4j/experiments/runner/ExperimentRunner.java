@@ -194,7 +194,7 @@ public final class ExperimentRunner {
             }
             List<SummaryRow> rows = ReportGenerator.regenerate(dir);
             log.line("summary (" + dir.summary() + "):\n" + Summary.csv(rows).trim());
-            log.line("report: " + dir.root().resolve("report.md"));
+            log.line("report: " + dir.reportMarkdown());
             return rows;
         }
     }
