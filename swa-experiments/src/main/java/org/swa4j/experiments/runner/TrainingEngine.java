@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.swa4j.core.AveragedModel;
 import org.swa4j.data.EpochIterator;
@@ -108,7 +109,7 @@ final class TrainingEngine {
 
         /** Takes the accuracy listener off the network (it is trained on elsewhere). */
         void detach() {
-            net.setListeners(new ArrayList<org.deeplearning4j.optimize.api.TrainingListener>());
+            net.setListeners(new ArrayList<TrainingListener>());
         }
 
         private void setRate(double lr) {
