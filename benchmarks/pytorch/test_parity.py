@@ -58,7 +58,7 @@ class JavaRandomTest(unittest.TestCase):
 class DataTest(unittest.TestCase):
     def test_embedded_subset_batches_are_swa4j_batches(self):
         d = data.open_dataset("fashion-mnist-embedded")
-        self.assertEqual((d.train_size, len(d.test_labels)), (6000, 2000))
+        self.assertEqual((d.train_size, len(d.test_labels)), (6000, 10000))
         self.assertEqual((d.mean, d.std), ([0.2869149359743898], [0.3537792665988047]))
         x, y = next(d.train_pass(128, 1, 0, True))
         flat = x.reshape(-1)

@@ -30,8 +30,8 @@ EMBEDDED_DIR = REPO / "swa-data/src/main/resources/org/swa4j/data/embedded/fashi
 EMBEDDED_SHA256 = {  # as org.swa4j.data.sets.EmbeddedFashionMnist.SHA256
     "train-images-idx3-ubyte.gz": "92459a04a2dc276ce091c6dedaf20dab2ace3e44714d7dc55545e0398468d0e5",
     "train-labels-idx1-ubyte.gz": "287d0183cfb50e903cdcb0218dac3710d054e787813bc50dfabbd1a578bea427",
-    "t10k-images-idx3-ubyte.gz": "c1dd7bc1baf94e844b001bce8b5de516d6f7d75a8d888a2f91b2a4cc43f71da8",
-    "t10k-labels-idx1-ubyte.gz": "afd1c0f16dd7bc3a74dd0587a2d6436c699aeb14f852ad97fbd0de8eb1efaf0f",
+    "t10k-images-idx3-ubyte.gz": "42f99b6056b9c1bb4087f329b7343d635a4d59189a4ecf073100cc054fe7983e",
+    "t10k-labels-idx1-ubyte.gz": "940c4e209b7eee226f8f4fc42fbed0b5f7ce5af689ad33c5ccaa28d778e0df13",
 }
 IDX_FILES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
 SYSTEM_DIR = Path("/usr/share/datasets")

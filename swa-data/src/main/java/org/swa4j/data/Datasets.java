@@ -33,7 +33,7 @@ public final class Datasets {
     public static DatasetSpec spec(String name) {
         return switch (name) {
             case "fashion-mnist" -> new DatasetSpec(name, 60_000, 10_000, 10, 1, 28, 28);
-            case "fashion-mnist-embedded" -> new DatasetSpec(name, 6_000, 2_000, 10, 1, 28, 28);
+            case "fashion-mnist-embedded" -> new DatasetSpec(name, 6_000, 10_000, 10, 1, 28, 28);
             case "mnist" -> new DatasetSpec(name, 60_000, 10_000, 10, 1, 28, 28);
             case "cifar10" -> new DatasetSpec(name, 50_000, 10_000, 10, 3, 32, 32);
             case "cifar100" -> new DatasetSpec(name, 50_000, 10_000, 100, 3, 32, 32);

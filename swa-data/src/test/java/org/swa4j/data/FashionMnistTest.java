@@ -51,15 +51,20 @@ class FashionMnistTest {
     }
 
     @Test
-    void embeddedSubsetIsTheFirst600And200OfEachClassOfTheRealFiles() {
+    void embeddedSetIsTheFirst600OfEachClassAndTheWholeTestSetOfTheRealFiles() {
         assumeTrue(Files.isDirectory(DEBIAN), "dataset-fashion-mnist is not installed");
         InMemoryImageDataset real = (InMemoryImageDataset) Datasets.open("fashion-mnist",
                 DataOptions.builder().dataDir(empty).allowDownload(false).build());
         InMemoryImageDataset embedded = (InMemoryImageDataset) Datasets.open("fashion-mnist-embedded", DataOptions.defaults());
         checkFirstOfEachClass(real.trainImages().labels(), real.trainImages().pixels(), embedded.trainImages().labels(),
                 embedded.trainImages().pixels(), 600);
-        checkFirstOfEachClass(real.testImages().labels(), real.testImages().pixels(), embedded.testImages().labels(),
-                embedded.testImages().pixels(), 200);
+        assertArrayEquals(real.testImages().labels(), embedded.testImages().labels());
+        assertArrayEquals(real.testImages().pixels(), embedded.testImages().pixels());
+        // a stratified test_limit of 2,000 is the first 200 test images of each class, in file order
+        InMemoryImageDataset limited = (InMemoryImageDataset) Datasets.open("fashion-mnist-embedded",
+                DataOptions.builder().testLimit(2000).build());
+        checkFirstOfEachClass(real.testImages().labels(), real.testImages().pixels(), limited.testImages().labels(),
+                limited.testImages().pixels(), 200);
     }
 
     private static void checkFirstOfEachClass(int[] labels, byte[] pixels, int[] subLabels, byte[] subPixels, int per) {
@@ -81,11 +86,11 @@ class FashionMnistTest {
     void embeddedSubsetHasItsCountsAndServesBatches() {
         InMemoryImageDataset set = (InMemoryImageDataset) Datasets.open("fashion-mnist-embedded", DataOptions.defaults());
         assertEquals(6000, set.trainSize());
-        assertEquals(2000, set.testSize());
+        assertEquals(10000, set.testSize());
         int[] train = new int[10];
         int[] test = new int[10];
         Arrays.fill(train, 600);
-        Arrays.fill(test, 200);
+        Arrays.fill(test, 1000);
         assertArrayEquals(train, perClass(set.trainImages().labels()));
         assertArrayEquals(test, perClass(set.testImages().labels()));
         DataSet batch = set.train(128, 1, true).next();

@@ -16,8 +16,8 @@ import org.swa4j.data.image.StratifiedSubset;
 
 /**
  * Builds the embedded Fashion-MNIST subset from the four official IDX files: the {@link StratifiedSubset} of
- * 6,000 training images (600 per class) and 2,000 test images (200 per class), i.e. the first 600 (200) images
- * of each class in file order, kept in file order, written as gzip IDX files with a {@code SHA256SUMS} file
+ * 6,000 training images (600 per class, the first 600 of each class in file order, kept in file order) and the
+ * whole test set of 10,000 images (1,000 per class), written as gzip IDX files with a {@code SHA256SUMS} file
  * ({@code sha256sum -c} format) and a {@code SOURCE.txt} recording the inputs' uncompressed SHA-256. No
  * randomness is involved. Run by {@code scripts/make-embedded-fashion-mnist.sh}; uses only the JDK.
  *
@@ -26,8 +26,8 @@ import org.swa4j.data.image.StratifiedSubset;
 public final class EmbeddedSubsetBuilder {
     /** Training images kept, 600 per class. */
     public static final int TRAIN = 6000;
-    /** Test images kept, 200 per class. */
-    public static final int TEST = 2000;
+    /** Test images kept: all 10,000 (1,000 per class). */
+    public static final int TEST = 10000;
     static final String[] FILES = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
         "t10k-labels-idx1-ubyte"};
 
@@ -45,8 +45,8 @@ public final class EmbeddedSubsetBuilder {
         List<String> sums = new ArrayList<>();
         List<String> source = new ArrayList<>();
         source.add("Stratified subset of Fashion-MNIST (Xiao, Rasul, Vollgraf 2017; MIT licence, Zalando SE):");
-        source.add("train: first 600 images of each class in file order (6000), test: first 200 of each class (2000),");
-        source.add("file order kept. Built by scripts/make-embedded-fashion-mnist.sh from " + in.toAbsolutePath() + ".");
+        source.add("train: first 600 images of each class in file order (6000), file order kept; test: the whole test set");
+        source.add("(10000). Built by scripts/make-embedded-fashion-mnist.sh from " + in.toAbsolutePath() + ".");
         source.add("SHA-256 of the uncompressed official inputs:");
         for (int split = 0; split < 2; split++) {
             int limit = split == 0 ? TRAIN : TEST;

@@ -13,8 +13,8 @@ import org.swa4j.data.format.IdxReader;
 import org.swa4j.data.image.LabelledImages;
 
 /**
- * {@code fashion-mnist-embedded}: the stratified Fashion-MNIST subset shipped in this jar (6,000 training
- * images, 600 per class; 2,000 test images, 200 per class; 3.5 MB), built by
+ * {@code fashion-mnist-embedded}: Fashion-MNIST as shipped in this jar: a stratified 6,000 of the training
+ * images (600 per class) and the whole test set of 10,000 images (7 MB), built by
  * {@code scripts/make-embedded-fashion-mnist.sh} from the official files. Each resource's SHA-256 is checked
  * against {@link #SHA256} before it is parsed; a mismatch throws
  * {@link org.swa4j.data.ChecksumMismatchException}. Needs no files and no network.
@@ -28,8 +28,8 @@ public final class EmbeddedFashionMnist {
     public static final Map<String, String> SHA256 = Map.of(
             "train-images-idx3-ubyte.gz", "92459a04a2dc276ce091c6dedaf20dab2ace3e44714d7dc55545e0398468d0e5",
             "train-labels-idx1-ubyte.gz", "287d0183cfb50e903cdcb0218dac3710d054e787813bc50dfabbd1a578bea427",
-            "t10k-images-idx3-ubyte.gz", "c1dd7bc1baf94e844b001bce8b5de516d6f7d75a8d888a2f91b2a4cc43f71da8",
-            "t10k-labels-idx1-ubyte.gz", "afd1c0f16dd7bc3a74dd0587a2d6436c699aeb14f852ad97fbd0de8eb1efaf0f");
+            "t10k-images-idx3-ubyte.gz", "42f99b6056b9c1bb4087f329b7343d635a4d59189a4ecf073100cc054fe7983e",
+            "t10k-labels-idx1-ubyte.gz", "940c4e209b7eee226f8f4fc42fbed0b5f7ce5af689ad33c5ccaa28d778e0df13");
 
     private EmbeddedFashionMnist() {
     }
