@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.swa4j.core.schedule.FgeSchedule;
 import org.swa4j.data.EpochIterator;
-import org.swa4j.experiments.runner.Schedules;
 import org.swa4j.experiments.train.EpochOutcome;
 import org.swa4j.experiments.train.LearningRates;
 import org.swa4j.experiments.train.Momentum;
@@ -34,12 +34,13 @@ final class FgeBranch {
         TrainAccuracyListener accuracy = new TrainAccuracyListener(net);
         net.addListeners(accuracy);
         List<Momentum> updaters = LearningRates.updaters(net);
+        FgeSchedule schedule = FgeSchedule.ofIterations(lr1, lr2, Math.toIntExact(cycle), 0);
         List<ComputationGraph> taken = new ArrayList<>();
         long iteration = 0;
         for (int pass = firstPass; taken.size() < snapshots; pass++) {
             EpochOutcome o = TrainingEpoch.run(net, train, pass, seed, iteration, accuracy,
-                    i -> LearningRates.set(updaters, Schedules.fge(i, cycle, lr1, lr2)), i -> {
-                        if (Schedules.fgeSnapshot(i, cycle) && taken.size() < snapshots) {
+                    i -> LearningRates.set(updaters, schedule.valueAt(Math.toIntExact(i), 0)), i -> {
+                        if (schedule.isSnapshotIteration(Math.toIntExact(i)) && taken.size() < snapshots) {
                             taken.add(net.clone());
                         }
                     });

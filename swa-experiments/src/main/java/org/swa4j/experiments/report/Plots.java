@@ -14,6 +14,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.swa4j.core.schedule.FgeSchedule;
 import org.swa4j.experiments.preset.Preset;
 import org.swa4j.experiments.results.AtomicFiles;
 import org.swa4j.experiments.results.EpochMetrics;
@@ -102,16 +103,17 @@ public final class Plots {
         if ((r.method().equals("fge") || cyclicSwa) && perEpoch > 0) {
             int first = r.epochs().get(0).epoch() - 1;
             long total = perEpoch * r.epochs().size();
-            long cycle = r.method().equals("fge") ? Math.max(2, Math.round(p.fge().cycleEpochs() * perEpoch))
-                    : (long) p.swa().everyEpochs() * perEpoch;
+            // the schedule objects the training loop runs (runner.Schedules), iterations counted from the run's first epoch
+            FgeSchedule fge = r.method().equals("fge") ? Schedules.fgeSchedule(p, perEpoch) : null;
+            Schedules.Rate cyclic = fge == null ? Schedules.swaRate(p, perEpoch) : null;
+            long averagingCycle = fge == null ? (long) p.swa().everyEpochs() * perEpoch : 0;
             double[] x = new double[(int) total];
             double[] y = new double[(int) total];
             List<double[]> snapshots = new ArrayList<>();
             for (int i = 0; i < total; i++) {
                 x[i] = first + (i + 1.0) / perEpoch;
-                y[i] = r.method().equals("fge") ? Schedules.fge(i, cycle, p.fge().lr1(), p.fge().lr2())
-                        : Schedules.cyclic(i, cycle, p.swa().cyclicLr1(), p.swa().cyclicLr2());
-                if (r.method().equals("fge") ? Schedules.fgeSnapshot(i, cycle) : (i + 1) % cycle == 0) {
+                y[i] = fge != null ? fge.valueAt(i, 0) : cyclic.at(i, 0);
+                if (fge != null ? fge.isSnapshotIteration(i) : (i + 1) % averagingCycle == 0) {
                     snapshots.add(new double[] {x[i], y[i]});
                 }
             }
