@@ -9,13 +9,14 @@ import java.util.Locale;
 
 import org.swa4j.experiments.preset.Preset;
 import org.swa4j.experiments.results.AtomicFiles;
+import org.swa4j.experiments.results.ResultsDirectory;
 
 /**
  * The files of a parity comparison: {@code PREFIX.csv} (one line per method, budget and metric) and
  * {@code PREFIX.md}, a "PyTorch parity" report section. {@code swa parity DIR PEER_DIR} writes them
- * with prefix {@code DIR/parity} by default; {@code swa report DIR} includes {@code DIR/parity.md} in
- * {@code report.md} and {@code report.html}, and first recomputes both files when the peer's results
- * are in {@code DIR/peer/} ({@link #refresh}).
+ * with prefix {@code DIR/parity} by default ({@link ResultsDirectory#parity}); {@code swa report DIR}
+ * includes {@code DIR/parity.md} in {@code report.md} and {@code report.html}, and first recomputes both
+ * files when the peer's results are in {@code DIR/peer/} ({@link ResultsDirectory#peer}, {@link #refresh}).
  *
  * <p>CSV columns: {@value #HEADER}; NaN is an empty cell.
  */
@@ -24,12 +25,6 @@ public final class ParityFiles {
     /** The CSV header. */
     public static final String HEADER = "method,budget,metric,n_swa4j,mean_swa4j,std_swa4j,n_pytorch,mean_pytorch,std_pytorch,"
             + "difference,diff_ci95_low,diff_ci95_high,df,p_welch,note";
-
-    /** Where {@code swa report DIR} looks for the peer's results directory. */
-    public static final String PEER_FOLDER = "peer";
-
-    /** The prefix of the files in a results directory: {@code DIR/parity.csv}, {@code DIR/parity.md}. */
-    public static final String PREFIX = "parity";
 
     private ParityFiles() {
     }
@@ -49,15 +44,16 @@ public final class ParityFiles {
      * why (and the old CSV is removed), so the report never shows a stale or silently missing comparison.
      */
     public static void refresh(Path dir) throws IOException {
-        Path peer = dir.resolve(PEER_FOLDER);
-        if (!Files.isRegularFile(peer.resolve("run.json"))) {
+        ResultsDirectory results = new ResultsDirectory(dir);
+        ResultsDirectory peer = new ResultsDirectory(results.peer());
+        if (!Files.isRegularFile(peer.runOptions())) {
             return;
         }
         try {
-            write(PeerComparison.compare(dir, peer), dir.resolve(PREFIX));
+            write(PeerComparison.compare(dir, peer.root()), results.parity());
         } catch (IllegalArgumentException e) {
-            Files.deleteIfExists(dir.resolve(PREFIX + ".csv"));
-            AtomicFiles.writeString(dir.resolve(PREFIX + ".md"), "## PyTorch parity\n\nNot compared with `" + PEER_FOLDER
+            Files.deleteIfExists(results.parityTable());
+            AtomicFiles.writeString(results.paritySection(), "## PyTorch parity\n\nNot compared with `" + dir.relativize(peer.root())
                     + "/`: " + e.getMessage().replace("\n  - ", " ").strip() + "\n");
         }
     }

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
  *   models/swa-seedK-snapshots/, models/fge-seedK-snapshotN.zip   snapshots kept for geometry and ensemble-gap
  *   geometry/, geometry.md   swa geometry's output and report section
  *   ensemble-gap/, ensemble-gap.md, parity.csv, parity.md   likewise for swa ensemble-gap and swa parity
+ *   peer/                    the PyTorch peer's results directory, if put there; swa report compares with it
  *   .lock                    held by the one process writing the directory (ResultsLock)
  * </pre>
  */
@@ -141,6 +142,16 @@ public record ResultsDirectory(Path root) {
     /** {@code parity.md}: the PyTorch parity section of the report. */
     public Path paritySection() {
         return root.resolve("parity.md");
+    }
+
+    /** {@code parity.csv}: the parity comparison's table, one line per method, budget and metric. */
+    public Path parityTable() {
+        return root.resolve("parity.csv");
+    }
+
+    /** {@code peer/}: where {@code swa report} looks for the PyTorch peer's results directory. */
+    public Path peer() {
+        return root.resolve("peer");
     }
 
     /**

@@ -162,15 +162,15 @@ class PeerComparisonTest {
         assertEquals(2, bad.exitCode(), bad.text());
         assertTrue(bad.text().contains("swa: ") && bad.text().contains("nowhere"), bad.text());
 
-        Files.move(b, a.resolve(ParityFiles.PEER_FOLDER));
+        Files.move(b, a.resolve("peer"));
         assertEquals(0, TestOutput.execute("report", a.toString()).exitCode());
         assertTrue(Files.isRegularFile(a.resolve("parity.csv")));
         assertTrue(Files.readString(a.resolve("report.md")).contains("## PyTorch parity"));
         assertTrue(Files.readString(a.resolve("report.html")).contains("PyTorch parity"));
 
         Path other = peer("other", p.withBudget(3), Map.of("sgd", new double[] {80.0, 81.0}));
-        Files.move(a.resolve(ParityFiles.PEER_FOLDER), tmp.resolve("moved"));
-        Files.move(other, a.resolve(ParityFiles.PEER_FOLDER));
+        Files.move(a.resolve("peer"), tmp.resolve("moved"));
+        Files.move(other, a.resolve("peer"));
         assertEquals(0, TestOutput.execute("report", a.toString()).exitCode());
         assertFalse(Files.exists(a.resolve("parity.csv")), "a refused comparison leaves no stale CSV");
         String md = Files.readString(a.resolve("report.md"));
