@@ -77,30 +77,4 @@ public final class Schedules {
     public static FgeSchedule fgeSchedule(Preset p, long iterationsPerEpoch) {
         return FgeSchedule.ofIterations(p.fge().lr1(), p.fge().lr2(), Math.toIntExact(fgeCycle(p, iterationsPerEpoch)), 0);
     }
-
-    /** SGD's rate in epoch {@code epoch} (0-based): the value of {@link #sgdRate}. */
-    static double sgd(Preset p, int epoch) {
-        return sgdRate(p).at(0, epoch);
-    }
-
-    /** The SWA run's per-epoch rate in epoch {@code epoch} (0-based; not the cyclic schedule): the value of {@link #swaRate}. */
-    static double swa(Preset p, int epoch) {
-        return swaPerEpoch(p).at(0, epoch);
-    }
-
-    /** FGE's rate at step {@code iteration} (0-based, from FGE's start) of cycles of {@code cycle} iterations. */
-    public static double fge(long iteration, long cycle, double lr1, double lr2) {
-        return FgeSchedule.ofIterations(lr1, lr2, Math.toIntExact(cycle), 0).valueAt(Math.toIntExact(iteration), 0);
-    }
-
-    /** Whether FGE takes a snapshot after step {@code iteration} (0-based): at each cycle's minimum. */
-    public static boolean fgeSnapshot(long iteration, long cycle) {
-        // the snapshot points do not depend on the rates
-        return FgeSchedule.ofIterations(1, 1, Math.toIntExact(cycle), 0).isSnapshotIteration(Math.toIntExact(iteration));
-    }
-
-    /** Cyclic SWA rate at step {@code iteration} (0-based) of the job, cycles of {@code cycle} iterations. */
-    public static double cyclic(long iteration, long cycle, double lr1, double lr2) {
-        return new CyclicSchedule(lr1, lr2, Math.toIntExact(cycle)).valueAt(Math.toIntExact(iteration), 0);
-    }
 }

@@ -46,9 +46,9 @@ class FgeBudgetTest {
     void theFgeRunsSgdPrefixHasTheScheduleOverItsOwnBudget() {
         Preset p = ownBudget(Presets.load(TinyRun.PRESET.toString()), 4);
         Preset run = p.fgeRun();
-        assertEquals(0.05, Schedules.sgd(run, 0), 1e-15);
-        assertEquals(0.05, Schedules.sgd(run, 2), 1e-15);
-        assertEquals(0.05 * (1 - 0.99 * 0.25 / 0.4), Schedules.sgd(run, 3), 1e-15);
+        assertEquals(0.05, Schedules.sgdRate(run).at(0, 0), 1e-15);
+        assertEquals(0.05, Schedules.sgdRate(run).at(0, 2), 1e-15);
+        assertEquals(0.05 * (1 - 0.99 * 0.25 / 0.4), Schedules.sgdRate(run).at(0, 3), 1e-15);
     }
 
     @Test
