@@ -6,7 +6,7 @@ import org.swa4j.models.graph.GraphAssembler;
 import org.swa4j.models.layers.LayerFactory;
 
 /**
- * The small CNN of the default CPU job (models issue): three stages of widths {@code w, 2w, 4w};
+ * The small CNN of the default CPU job: three stages of widths {@code w, 2w, 4w};
  * each stage is two 3 x 3 same-padded convolutions without bias, each followed by BatchNorm and
  * ReLU ({@link LayerFactory#convBnRelu}), then 2 x 2 max pooling; then global average pooling and
  * a dense softmax layer.
