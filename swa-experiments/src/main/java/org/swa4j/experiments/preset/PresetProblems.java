@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Every problem found in a preset and its options, thrown before any training starts. The message
- * lists all of them, one per line, so a user fixes a preset in one round.
+ * lists all of them, one per line, so a user can fix them all before running again.
  */
 public final class PresetProblems extends IllegalArgumentException {
 
