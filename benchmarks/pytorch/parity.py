@@ -5,6 +5,7 @@ with swa4j's and `bin/swa report` can summarise.
 
     /usr/bin/python3 benchmarks/pytorch/parity.py --preset quick --out results/quick/peer --threads 2
     /usr/bin/python3 benchmarks/pytorch/parity.py --preset my.json --seeds 8 --shard 1/4 --out DIR   # seeds 2 and 6
+    /usr/bin/python3 benchmarks/pytorch/parity.py --multiswag-only --out DIR             # pool the seeds' SWAG averages
     /usr/bin/python3 benchmarks/pytorch/parity.py --self-test                            # checks against swa4j's values
 
 Every deterministic rule is swa4j's: the preset (the same JSON file), the data files and their checksum,
@@ -15,6 +16,7 @@ initial weights (drawn from torch's generator). The package swa4j_peer/ holds th
 command line.
 """
 import argparse
+import json
 import os
 import re
 import shlex
@@ -54,6 +56,9 @@ def parse(argv):
     ap.add_argument("--threads", type=int, help="torch.set_num_threads (default: all cores)")
     ap.add_argument("--shard", default="0/1", help="i/n: run only seeds k with (k - 1) mod n == i; shards may share --out "
                                                    "or be combined with `bin/swa merge` (default: 0/1)")
+    ap.add_argument("--multiswag-only", action="store_true",
+                    help="train nothing: write the multiswag records of --out from the SWAG model averages its seeds "
+                         "kept in --out/bma/ (a run does this itself once every seed's swag record is there)")
     ap.add_argument("--self-test", action="store_true", help="run the peer's unit tests and exit")
     return ap.parse_args(argv)
 
@@ -64,10 +69,52 @@ def self_test():
     return 0 if unittest.TextTestRunner(verbosity=2).run(suite).wasSuccessful() else 1
 
 
+def write_multiswag(p, out, threads):
+    """The multiswag records of every seed, once every seed's swag record is done; False if some are missing."""
+    start_time = records.now()
+    try:
+        outcome = protocol.multiswag_job(p, out)
+    except protocol.SeedsMissing as e:
+        out.log(f"multiswag: waits for seeds {e.seeds} (run them, then `parity.py --multiswag-only --out {out.root}`)")
+        return False
+    prov = records.provenance(threads, start_time, records.now())
+    for seed, (status, diverged_epoch, rows, results) in outcome.items():
+        out.write_record("multiswag", seed, status, diverged_epoch, p, prov, rows, results)
+    finals = ", ".join(f"seed {k} {r[-1]['accuracy']:.2f}%" if r else f"seed {k} {s}" for k, (s, _, _, r) in outcome.items())
+    out.log(f"multiswag of {p['swag']['multiswag_models']} seeds each: {finals}")
+    return True
+
+
+def multiswag_only(args):
+    if not args.out:
+        print("parity.py: --multiswag-only needs --out DIR, the results directory of the run", file=sys.stderr)
+        return 2
+    out = records.ResultsDirectory(args.out)
+    path = out.root / "run.json"
+    try:
+        p = presets.normalised(json.loads(path.read_text())["preset"], str(path))
+    except (OSError, KeyError, ValueError) as e:
+        print(f"parity.py: cannot read the run's preset from {path}: {e}", file=sys.stderr)
+        return 2
+    problems = presets.problems(p)
+    if "multiswag" not in p["methods"]:
+        problems.append(f"the run's methods {p['methods']} do not include multiswag")
+    if problems:
+        print("parity.py: the run cannot be pooled:\n  - " + "\n  - ".join(problems), file=sys.stderr)
+        return 2
+    try:
+        return 0 if write_multiswag(p, out, args.threads or os.cpu_count()) else 1
+    except ValueError as e:
+        print(f"parity.py: {e}", file=sys.stderr)
+        return 2
+
+
 def main(argv):
     args = parse(argv)
     if args.self_test:
         return self_test()
+    if args.multiswag_only:
+        return multiswag_only(args)
     problems = []
     try:
         p = presets.load(args.preset)
@@ -108,9 +155,10 @@ def main(argv):
     command = "benchmarks/pytorch/parity.py " + " ".join(shlex.quote(a) for a in argv)
     out.write_run_options(p, args.data, threads, args.shard, command)
     seeds = shard_seeds(p["seeds"], shard)
+    per_seed = [m for m in p["methods"] if m != "multiswag"]
     out.log(f"{p['name']}: {dataset.describe()}; model {p['model']}; seeds {seeds}; {threads} threads; torch {torch.__version__}")
     for seed in seeds:
-        if all(out.finished(m, seed) for m in p["methods"]):
+        if all(out.finished(m, seed) for m in per_seed) and kept_for_multiswag(p, out, seed):
             out.log(f"seed {seed}: all records finished, skipped")
             continue
         start_time = records.now()
@@ -118,12 +166,29 @@ def main(argv):
         run = protocol.SeedRun(p, dataset, seed, out.log)
         outcome = protocol.run_seed(run)
         prov = records.provenance(threads, start_time, records.now())
-        for method in p["methods"]:
+        for budget, probabilities in run.bma.items():
+            out.write_bma(seed, budget, probabilities, dataset.test_labels)
+        for method in per_seed:
             status, diverged_epoch, rows, results = outcome[method]
             out.write_record(method, seed, status, diverged_epoch, p, prov, rows, results)
         finals = ", ".join(f"{m} {r[-1]['accuracy']:.2f}%" for m, (_, _, _, r) in outcome.items() if r)
         out.log(f"seed {seed}: done in {time.perf_counter() - t0:.1f}s: {finals}")
+    if "multiswag" in p["methods"]:
+        try:
+            write_multiswag(p, out, threads)
+        except ValueError as e:
+            print(f"parity.py: multiswag: {e}", file=sys.stderr)
+            return 2
     return 0
+
+
+def kept_for_multiswag(p, out, seed):
+    """Whether MultiSWAG has what it needs of `seed`: nothing, or a diverged swag run, or every model average."""
+    if "multiswag" not in p["methods"]:
+        return True
+    record = out.record("swag", seed)
+    return record is not None and (record["status"] == "diverged"
+                                   or all(out.bma_path(seed, b).is_file() for b in presets.swag_budgets(p)))
 
 
 if __name__ == "__main__":

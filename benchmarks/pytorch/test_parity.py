@@ -18,7 +18,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from swa4j_peer import data, javarandom, metrics, models, presets, protocol  # noqa: E402
+from swa4j_peer import data, javarandom, metrics, models, presets, protocol, records, swag  # noqa: E402
 import parity  # noqa: E402
 
 FULL_FASHION = all((data.SYSTEM_DIR / "fashion-mnist" / (f + ".gz")).is_file() for f in data.IDX_FILES)
@@ -162,14 +162,35 @@ class MetricsTest(unittest.TestCase):
     def test_accuracy_nll_ece_by_hand(self):
         p = np.array([[0.7, 0.2, 0.1], [0.1, 0.5, 0.4], [0.3, 0.3, 0.4], [0.0, 1.0, 0.0]])
         y = np.array([0, 2, 2, 0])
-        acc, nll, ece = metrics.prediction_metrics(p, y)
+        acc, nll, ece, _ = metrics.prediction_metrics(p, y)
         self.assertEqual(acc, 50.0)
         self.assertAlmostEqual(nll, -(math.log(0.7) + math.log(0.4) + math.log(0.4) + math.log(1e-12)) / 4, places=12)
         # bins (15 over (0, 1]): 0.7 -> bin 10 (hit), 0.5 -> bin 7 (miss), 0.4 -> bin 5 (hit), 1.0 -> bin 14 (miss)
         self.assertAlmostEqual(ece, 100 * (0.3 + 0.5 + 0.6 + 1.0) / 4, places=12)
 
+    def test_reliability_bins_by_hand(self):
+        p = np.array([[0.7, 0.2, 0.1], [0.1, 0.68, 0.22], [0.25, 0.3, 0.45], [0.0, 1.0, 0.0], [0.34, 0.33, 0.33]])
+        y = np.array([0, 2, 2, 0, 0])
+        m = metrics.prediction_metrics(p, y)
+        # 15 conf = 10.5, 10.2, 6.75, 15, 5.1 -> bins 10, 10, 6, 14, 5; hits: yes, no, yes, no, yes
+        counts = [0] * 15
+        counts[5], counts[6], counts[10], counts[14] = 1, 1, 2, 1
+        self.assertEqual(m.reliability["count"], counts)
+        expected_conf = {5: 34.0, 6: 45.0, 10: 69.0, 14: 100.0}
+        expected_acc = {5: 100.0, 6: 100.0, 10: 50.0, 14: 0.0}
+        for b in range(15):
+            if b in expected_conf:
+                self.assertAlmostEqual(m.reliability["confidence"][b], expected_conf[b], places=10)
+                self.assertAlmostEqual(m.reliability["accuracy"][b], expected_acc[b], places=10)
+            else:
+                self.assertIsNone(m.reliability["confidence"][b])
+                self.assertIsNone(m.reliability["accuracy"][b])
+        # ECE = 1/5 (|1 - 0.34| + |1 - 0.45| + 2 |0.5 - 0.69| + |0 - 1|) = 2.59 / 5
+        self.assertAlmostEqual(m.ece, 100 * 2.59 / 5, places=10)
+        self.assertEqual(m.accuracy, 60.0)
+
     def test_first_largest_is_the_prediction(self):
-        acc, _, _ = metrics.prediction_metrics(np.array([[0.5, 0.5]]), np.array([0]))
+        acc, _, _, _ = metrics.prediction_metrics(np.array([[0.5, 0.5]]), np.array([0]))
         self.assertEqual(acc, 100.0)
 
 
@@ -234,6 +255,166 @@ class AverageTest(unittest.TestCase):
         self.assertEqual(float(avg.model.running_mean), 3.0)
 
 
+class SwagTest(unittest.TestCase):
+    """swag.Swag against moments and deviations worked out by hand, and its samples' covariance."""
+
+    @staticmethod
+    def collected(vectors, rank):
+        net = torch.nn.Linear(len(vectors[0]), 1, bias=False).double()
+        g = swag.Swag(net, rank)
+        for v in vectors:
+            with torch.no_grad():
+                net.weight.copy_(torch.tensor([v], dtype=torch.float64))
+            g.collect(net)
+        return g
+
+    def test_moments_and_deviations_by_hand(self):
+        # t1 = (1, 2), t2 = (3, 0), t3 = (2, 4), t4 = (6, 2)
+        # running means: (1, 2), (2, 1), (2, 2), (3, 2); deviations t_i - mean_i: (0, 0), (1, -1), (0, 2), (3, 0)
+        # mean (3, 2); second moment ((1 + 9 + 4 + 36) / 4, (4 + 0 + 16 + 4) / 4) = (12.5, 6); var = (3.5, 2)
+        g = self.collected([[1.0, 2.0], [3.0, 0.0], [2.0, 4.0], [6.0, 2.0]], rank=3)
+        self.assertEqual(g.count, 4)
+        self.assertEqual(g.mean().tolist(), [3.0, 2.0])
+        self.assertEqual(g.variance().tolist(), [3.5, 2.0])
+        self.assertEqual(g.deviation_matrix().tolist(), [[1.0, -1.0], [0.0, 2.0], [3.0, 0.0]])  # the last K = 3
+        # Sigma = 1/2 (diag(3.5, 2) + D^T D / 2), D^T D = [[10, -1], [-1, 5]]
+        self.assertTrue(torch.allclose(g.covariance(), torch.tensor([[4.25, -0.25], [-0.25, 2.25]], dtype=torch.float64)))
+
+    def test_diagonal_form_keeps_no_deviations_and_the_floor_holds_still_weights(self):
+        g = self.collected([[1.0, 5.0], [3.0, 5.0]], rank=0)
+        self.assertEqual(g.deviation_matrix().shape, (0, 2))
+        self.assertEqual(g.variance().tolist(), [1.0, 1e-30])
+        self.assertTrue(torch.equal(g.covariance(), torch.diag(torch.tensor([0.5, 0.5e-30], dtype=torch.float64))))
+
+    def test_variance_keeps_its_digits_far_from_zero(self):
+        # weights near 1e4 that move by 1e-3: the second moment minus the mean squared would cancel
+        base = 1e4
+        g = self.collected([[base + 1e-3], [base - 1e-3], [base + 1e-3], [base - 1e-3]], rank=0)
+        self.assertAlmostEqual(float(g.variance()[0]), 1e-6, delta=1e-12)  # sq - mean^2: off by 1.6e-9
+
+    def test_scale_zero_gives_the_mean_and_samples_are_seeded(self):
+        g = self.collected([[1.0, 2.0], [3.0, 0.0], [2.0, 4.0]], rank=20)
+        self.assertTrue(torch.equal(g.sample(torch.Generator().manual_seed(1), 0.0), g.mean()))
+        a = g.sample(torch.Generator().manual_seed(7), 0.5)
+        self.assertTrue(torch.equal(a, g.sample(torch.Generator().manual_seed(7), 0.5)))
+        self.assertFalse(torch.equal(a, g.sample(torch.Generator().manual_seed(8), 0.5)))
+
+    def test_sample_covariance_matches_sigma(self):
+        # three weights, six iterates, K = 4 deviations held: Sigma = 1/2 (diag(var) + D^T D / 3)
+        g = self.collected([[0.0, 1.0, 2.0], [1.0, 0.5, 2.5], [0.5, 2.0, 1.0], [2.0, 1.5, 3.0], [1.0, 0.0, 2.0],
+                            [0.0, 2.5, 1.5]], rank=4)
+        sigma = g.covariance().numpy()
+        n = 50_000
+        rng = torch.Generator().manual_seed(2019)
+        draws = torch.stack([g.sample(rng, 0.5) for _ in range(n)]).numpy()
+        mean = draws.mean(axis=0)
+        cov = np.cov(draws, rowvar=False)
+        # Gaussian draws: the standard error of a sample covariance entry is sqrt((S_ij^2 + S_ii S_jj) / n), of a
+        # mean entry sqrt(S_ii / n); allow 5 of them (a false failure: probability about 6e-7 per entry)
+        se_cov = np.sqrt((sigma ** 2 + np.outer(np.diag(sigma), np.diag(sigma))) / n)
+        self.assertTrue((np.abs(cov - sigma) <= 5 * se_cov).all(), f"{cov} vs {sigma} (se {se_cov})")
+        self.assertTrue((np.abs(mean - g.mean().numpy()) <= 5 * np.sqrt(np.diag(sigma) / n)).all())
+        # scale 1 doubles the covariance (the form SWAG-Diagonal is sampled at in the paper)
+        twice = np.cov(torch.stack([g.sample(rng, 1.0) for _ in range(n)]).numpy(), rowvar=False)
+        self.assertTrue((np.abs(twice - 2 * sigma) <= 5 * 2 * se_cov).all(), f"{twice} vs {2 * sigma}")
+
+    def test_bad_input_is_refused_by_value(self):
+        net = torch.nn.Linear(2, 1, bias=False)
+        with self.assertRaisesRegex(ValueError, "rank K = 1"):
+            swag.Swag(net, 1)
+        g = swag.Swag(net, 2)
+        with self.assertRaisesRegex(ValueError, "nothing collected"):
+            g.sample(torch.Generator(), 0.5)
+        with torch.no_grad():
+            net.weight[0, 1] = float("nan")
+        with self.assertRaisesRegex(ValueError, "NaN"):
+            g.collect(net)
+        self.assertEqual(g.count, 0)
+        with self.assertRaisesRegex(ValueError, "scale -1"):
+            self.collected([[1.0]], 2).sample(torch.Generator(), -1)
+
+    def test_model_average_is_the_mean_of_the_samples_predictions(self):
+        torch.manual_seed(3)
+        net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Softmax(dim=1))
+        g = swag.Swag(net, 2)
+        for _ in range(3):
+            with torch.no_grad():
+                for q in net.parameters():
+                    q.add_(0.1 * torch.randn_like(q))
+            g.collect(net)
+        x = torch.randn(5, 3)
+        calls = []
+        probabilities = lambda m: m(x).double().detach().numpy()
+        average = swag.bayesian_average(g, net, [11, 12, 13], 0.5, lambda m, s: calls.append(s), probabilities)
+        self.assertEqual(calls, [0, 1, 2])
+        one_by_one = []
+        for seed in (11, 12, 13):
+            w = g.sample(torch.Generator().manual_seed(seed), 0.5)
+            with torch.no_grad():
+                torch.nn.utils.vector_to_parameters(w.float(), net.parameters())
+            one_by_one.append(probabilities(net))
+        self.assertTrue(np.allclose(average, sum(one_by_one) / 3, rtol=0, atol=1e-12))
+
+    def test_multiswag_pools_the_next_seeds_cyclically(self):
+        self.assertEqual(swag.multiswag_members(1, 4, 3), [1, 2, 3])
+        self.assertEqual(swag.multiswag_members(3, 4, 3), [3, 4, 1])
+        self.assertEqual(swag.multiswag_members(4, 4, 3), [4, 1, 2])
+        with self.assertRaisesRegex(ValueError, "M <= seeds = 2"):
+            swag.multiswag_members(1, 2, 3)
+        a = np.array([[0.5, 0.5], [0.9, 0.1]])
+        b = np.array([[0.2, 0.8], [0.6, 0.4]])
+        c = np.array([[0.8, 0.2], [0.0, 1.0]])
+        self.assertTrue(np.allclose(swag.multiswag([a, b, c]), [[0.5, 0.5], [0.5, 0.5]], rtol=0, atol=1e-15))
+        self.assertTrue(np.allclose(swag.multiswag([a, b]), [[0.35, 0.65], [0.75, 0.25]], rtol=0, atol=1e-15))
+        with self.assertRaisesRegex(ValueError, "different shapes"):
+            swag.multiswag([a, a[:1]])
+
+    def test_sample_seeds_are_javas_next_longs(self):
+        # java.util.SplittableRandom(0x5A6B0000 + 1).nextLong(), twice, from the SplitMix64 definition:
+        # state += 0x9E3779B97F4A7C15; mix64(state)
+        state = 0x5A6B0000 + 1
+        expected = []
+        for _ in range(2):
+            state = (state + 0x9E3779B97F4A7C15) % (1 << 64)
+            z = state
+            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) % (1 << 64)
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) % (1 << 64)
+            expected.append(z ^ (z >> 31))
+        self.assertEqual(protocol.swag_sample_seeds(1, 2), expected)
+
+
+class SwagPresetTest(unittest.TestCase):
+    BLOCK = {"rank": 20, "scale": 0.5, "samples": 30, "multiswag_models": 3, "budgets": None}
+
+    def quick_with(self, methods, block):
+        raw = json.loads((presets.PRESET_DIR / "quick.json").read_text())
+        raw["methods"] = methods
+        if block is not None:
+            raw["swag"] = block
+        return presets.normalised(raw, "test")
+
+    def test_block_is_read_when_present_and_ignored_when_absent(self):
+        self.assertIsNone(presets.load("quick")["swag"])
+        p = self.quick_with(["sgd", "swa", "swag", "multiswag"], dict(self.BLOCK))
+        self.assertEqual(p["swag"], self.BLOCK)
+        self.assertEqual(presets.problems(p), [])
+        self.assertEqual(presets.swag_budgets(p), [1.5])  # null: the largest of swa.budgets
+        q = self.quick_with(["swag"], dict(self.BLOCK, budgets=[1, 1.25]))
+        self.assertEqual((presets.swag_budgets(q), presets.problems(q)), ([1.0, 1.25], []))
+
+    def test_bad_blocks_are_refused_by_value(self):
+        self.assertIn("need a \"swag\" block", " ".join(presets.problems(self.quick_with(["swag"], None))))
+        bad = self.quick_with(["swag", "multiswag"], {"rank": 1, "scale": -0.5, "samples": 0, "multiswag_models": 20,
+                                                      "budgets": [0.5, 2]})
+        text = " ".join(presets.problems(bad))
+        for part in ("swag.rank = 1", "swag.scale = -0.5", "swag.samples = 0", "swag.multiswag_models = 20",
+                     "swag budget 0.5 ends at epoch 3", "swag budget 2.0 ends at epoch 12"):
+            self.assertIn(part, text)
+        self.assertIn("list swag too", " ".join(presets.problems(self.quick_with(["multiswag"], dict(self.BLOCK)))))
+        with self.assertRaisesRegex(presets.PresetError, "swag.temperature"):
+            self.quick_with(["swag"], dict(self.BLOCK, temperature=1))
+
+
 class EndToEndTest(unittest.TestCase):
     def test_tiny_run_is_deterministic_and_complete(self):
         p = presets.with_budget(presets.load("quick"), 3)
@@ -253,6 +434,68 @@ class EndToEndTest(unittest.TestCase):
         self.assertEqual([r["epoch"] for r in out["fge"][2]], [3])
         # SWA's first epochs share SGD's initialisation, batches and rates: the same training losses
         self.assertEqual(out["swa"][2][0]["train_loss"], out["sgd"][2][0]["train_loss"])
+
+
+def tiny_swag_preset(methods, block):
+    """quick scaled to B = 3 (swa.start 3, the SWA run to 5 epochs) on 256 / 100 images with cnn2."""
+    raw = json.loads((presets.PRESET_DIR / "quick.json").read_text())
+    raw.update(model="cnn2", train_limit=256, test_limit=100, batch_size=64, methods=methods, swag=block, seeds=2,
+               layers=None)
+    return presets.with_budget(presets.normalised(raw, "test"), 3)
+
+
+class SwagEndToEndTest(unittest.TestCase):
+    def test_swag_at_scale_zero_is_the_swa_solution(self):
+        # one draw at scale 0 is the mean, BatchNorm-updated on pass e as SWA's evaluation after epoch e
+        p = tiny_swag_preset(["swa", "swag"], {"rank": 2, "scale": 0.0, "samples": 1, "multiswag_models": 1,
+                                               "budgets": [1.0, 1.5]})
+        run = protocol.SeedRun(p, data.open_dataset(p["dataset"], None, 256, 100), 1, lambda line: None)
+        out = protocol.run_seed(run)
+        swa, swag_results = out["swa"][3], out["swag"][3]
+        self.assertEqual([(r["budget"], r["epochs"]) for r in swag_results], [(1.0, 3), (1.5, 5)])
+        self.assertEqual(sorted(run.bma), [1.0, 1.5])
+        for g in swag_results:
+            a = next(r for r in swa if r["budget"] == g["budget"])
+            self.assertEqual(g["accuracy"], a["accuracy"])
+            self.assertAlmostEqual(g["nll"], a["nll"], delta=1e-4)  # float64 mean vs float32 running average
+            self.assertEqual(sum(g["reliability"]["count"]), 100)
+        rows = out["swag"][2]
+        self.assertEqual([r["epoch"] for r in rows if r["test_accuracy"] is not None], [3, 5])
+        self.assertEqual([r["train_loss"] for r in rows], [r["train_loss"] for r in out["swa"][2]])
+
+    def test_shards_pool_multiswag_when_every_seed_has_run(self):
+        block = {"rank": 2, "scale": 0.5, "samples": 2, "multiswag_models": 2, "budgets": None}
+        raw = json.loads((presets.PRESET_DIR / "quick.json").read_text())
+        raw.update(model="cnn2", train_limit=256, test_limit=100, batch_size=64, layers=None,
+                   methods=["sgd", "swa", "swag", "multiswag"], swag=block)
+        with tempfile.TemporaryDirectory() as tmp:
+            preset_file = Path(tmp) / "tiny.json"
+            preset_file.write_text(json.dumps(raw))
+            out = Path(tmp) / "out"
+            common = ["--preset", str(preset_file), "--epochs", "3", "--seeds", "2", "--out", str(out), "--threads", "1"]
+            self.assertEqual(parity.main(common + ["--shard", "0/2"]), 0)
+            self.assertTrue((out / "runs/swag-seed1.json").is_file())
+            self.assertFalse((out / "runs/multiswag-seed1.json").exists(), "seed 2 has not run yet")
+            self.assertEqual(parity.main(common + ["--shard", "1/2"]), 0)
+            pooled = {k: json.loads((out / f"runs/multiswag-seed{k}.json").read_text()) for k in (1, 2)}
+            # by hand from the kept files: both seeds pool seeds 1 and 2 (M = 2, cyclic), at budget 1.5 (epoch 5)
+            kept = [np.load(out / f"bma/swag-seed{k}-budget1.5.npz") for k in (1, 2)]
+            mean = (kept[0]["probabilities"] + kept[1]["probabilities"]) / 2
+            accuracy = 100.0 * float(np.mean(mean.argmax(axis=1) == kept[0]["labels"]))
+            for k in (1, 2):
+                r = pooled[k]
+                self.assertEqual((r["method"], r["seed"], r["status"], r["epochs"]), ("multiswag", k, "finished", []))
+                self.assertEqual([(x["budget"], x["epochs"]) for x in r["results"]], [(1.5, 5)])
+                self.assertAlmostEqual(r["results"][0]["accuracy"], accuracy, places=9)
+                self.assertEqual(len(r["results"][0]["reliability"]["confidence"]), 15)
+            swag1 = json.loads((out / "runs/swag-seed1.json").read_text())
+            single = 100.0 * float(np.mean(kept[0]["probabilities"].argmax(axis=1) == kept[0]["labels"]))
+            self.assertAlmostEqual(swag1["results"][0]["accuracy"], single, places=9)
+            for k in (1, 2):
+                (out / f"runs/multiswag-seed{k}.json").unlink()
+            self.assertEqual(parity.main(["--multiswag-only", "--out", str(out)]), 0)
+            again = json.loads((out / "runs/multiswag-seed2.json").read_text())
+            self.assertEqual(again["results"], pooled[2]["results"])
 
 
 if __name__ == "__main__":

@@ -83,6 +83,10 @@ class SplittableRandom:
     def next_double(self):
         return (_fmix64(self._next_seed()) >> 11) * (1.0 / (1 << 53))
 
+    def next_long(self):
+        """nextLong() as an unsigned 64-bit value (as_signed gives the Java long)."""
+        return _fmix64(self._next_seed())
+
 
 def shuffled(n, seed, epoch):
     """org.swa4j.data.iterate.EpochOrder.shuffled: Fisher-Yates on 0..n-1 from the pass's shuffle seed."""

@@ -3,7 +3,8 @@
 A preset is a built-in name (swa-experiments/src/main/resources/presets/NAME.json) or a path; the same
 rules as org.swa4j.experiments.preset.Presets: a path if it ends in .json or is an existing file. Keys are
 those of the Java record Preset (unknown keys are errors, absent lr_schedule is "reference", absent
-swa.keep_snapshots is false). The schedules are org.swa4j.experiments.runner.Schedules:
+swa.keep_snapshots is false; the "swag" block may be absent, and is read when present). The schedules are
+org.swa4j.experiments.runner.Schedules:
 
     sgd/swa, epoch e 0-based: t = e / T (T = B for SGD, swa.start for SWA); r = 0.01 (SGD) or swa.lr / lr_init
         lr = lr_init * (1 if t <= 0.5; 1 - (1 - r)(t - 0.5) / 0.4 if t <= 0.9; r otherwise)
@@ -20,14 +21,15 @@ from pathlib import Path
 from .data import DATASETS
 
 PRESET_DIR = Path(__file__).resolve().parents[3] / "swa-experiments/src/main/resources/presets"
-METHODS = ["sgd", "ema", "fge", "swa"]
+METHODS = ["sgd", "ema", "fge", "swa", "swag", "multiswag"]
 KEYS = ["name", "description", "dataset", "model", "layers", "train_limit", "test_limit", "augment", "seeds",
         "batch_size", "budget_epochs", "lr_init", "lr_schedule", "momentum", "weight_decay", "methods", "ema", "fge",
-        "swa", "pretrained", "paper", "normalisation"]
+        "swa", "swag", "pretrained", "paper", "normalisation"]
 SECTION_KEYS = {
     "ema": ["decay"],
     "fge": ["start_fraction", "cycle_epochs", "lr1", "lr2", "budget_epochs"],
     "swa": ["start", "lr", "every_epochs", "budgets", "schedule", "cyclic_lr1", "cyclic_lr2", "keep_snapshots"],
+    "swag": ["rank", "scale", "samples", "multiswag_models", "budgets"],
     "paper": ["dataset", "model"],
 }
 MODEL_PATTERN = re.compile(r"cnn([1-9][0-9]*)|preresnet([1-9][0-9]*)")
@@ -80,6 +82,8 @@ def normalised(raw, where):
             p["swa"]["keep_snapshots"] = False
         if p["swa"]["budgets"] is not None:
             p["swa"]["budgets"] = [float(b) for b in p["swa"]["budgets"]]
+    if p["swag"] is not None and p["swag"]["budgets"] is not None:
+        p["swag"]["budgets"] = [float(b) for b in p["swag"]["budgets"]]
     for k in ("lr_init", "momentum", "weight_decay"):
         if isinstance(p[k], int):
             p[k] = float(p[k])
@@ -107,6 +111,12 @@ def epochs_at(p, budget):
 
 def swa_epochs(p):
     return epochs_at(p, max(p["swa"]["budgets"]))
+
+
+def swag_budgets(p):
+    """The budgets SWAG and MultiSWAG are evaluated at: swag.budgets, or (null) the largest of swa.budgets."""
+    given = p["swag"]["budgets"]
+    return list(given) if given is not None else [max(p["swa"]["budgets"])]
 
 
 def fge_start_epoch(p):
@@ -163,10 +173,12 @@ def problems(p):
             out.append(f"fge = {f}: needs 0 < start_fraction < 1, cycle_epochs > 0, 0 < lr2 <= lr1")
         elif isinstance(p["budget_epochs"], int) and not 1 <= fge_start_epoch(p) < p["budget_epochs"]:
             out.append(f"fge starts at epoch {fge_start_epoch(p)} of {p['budget_epochs']}; must leave at least one epoch")
-    if "swa" in methods:
+    swa_run = [m for m in methods if m in ("swa", "swag", "multiswag")]
+    if swa_run:
         s = p["swa"]
         if not s or not s["budgets"] or not isinstance(s["start"], int) or not isinstance(s["every_epochs"], int):
-            out.append(f"method swa needs a \"swa\" section with start, lr, every_epochs, budgets; got {s}")
+            out.append(f"methods {swa_run} train the SWA run: they need a \"swa\" section with start, lr, every_epochs, "
+                       f"budgets; got {s}")
         else:
             if s["schedule"] != "swa":
                 out.append(f"swa.schedule = '{s['schedule']}': the PyTorch peer implements \"swa\" only (not cyclic)")
@@ -184,6 +196,45 @@ def problems(p):
                 for b in s["budgets"]:
                     if epochs_at(p, b) < s["start"]:
                         out.append(f"swa budget {b} ends at epoch {epochs_at(p, b)}, before swa.start = {s['start']}")
+    if {"swag", "multiswag"} & set(methods):
+        out += swag_problems(p, methods)
+    return out
+
+
+def swag_problems(p, methods):
+    """What is wrong with the "swag" block of a preset that lists swag or multiswag."""
+    out = []
+    if "multiswag" in methods and "swag" not in methods:
+        out.append("method multiswag pools the swag runs of several seeds: list swag too")
+    s = p["swa"]
+    if not s or not s["budgets"] or not isinstance(s["start"], int) or not isinstance(s["every_epochs"], int):
+        return out  # reported with the "swa" section: SWAG collects where SWA averages
+    g = p["swag"]
+    if g is None:
+        out.append(f"methods {[m for m in methods if m in ('swag', 'multiswag')]} need a \"swag\" block with "
+                   f"{SECTION_KEYS['swag']}")
+        return out
+    whole = lambda v: isinstance(v, int) and not isinstance(v, bool)
+    if not whole(g["rank"]) or g["rank"] < 0 or g["rank"] == 1:
+        out.append(f"swag.rank = {g['rank']}; must be 0 (SWAG-Diagonal) or >= 2")
+    if not isinstance(g["scale"], (int, float)) or isinstance(g["scale"], bool) or not 0 <= g["scale"] < math.inf:
+        out.append(f"swag.scale = {g['scale']}; must be finite and >= 0")
+    if not whole(g["samples"]) or g["samples"] < 1:
+        out.append(f"swag.samples = {g['samples']}; must be >= 1")
+    if "multiswag" in methods:
+        m = g["multiswag_models"]
+        if not whole(m) or m < 1:
+            out.append(f"swag.multiswag_models = {m}; must be >= 1")
+        elif whole(p["seeds"]) and m > p["seeds"]:
+            out.append(f"swag.multiswag_models = {m} pools the swag runs of {m} seeds; the run has {p['seeds']}")
+    if g["budgets"] is not None:
+        if not g["budgets"] or len(set(g["budgets"])) != len(g["budgets"]):
+            out.append(f"swag.budgets = {g['budgets']}; list each budget once, or null for the largest of swa.budgets")
+        elif isinstance(p["budget_epochs"], int) and p["budget_epochs"] >= 1 and all(b > 0 for b in s["budgets"]):
+            for b in g["budgets"]:
+                if not 0 < b or not s["start"] <= epochs_at(p, b) <= swa_epochs(p):
+                    out.append(f"swag budget {b} ends at epoch {epochs_at(p, b) if b > 0 else b}, outside the SWA run's "
+                               f"epochs {s['start']}..{swa_epochs(p)} that SWAG collects in")
     return out
 
 

@@ -14,6 +14,13 @@
   after epoch e (0-based) with e + 1 >= start and (e + 1 - start) mod every_epochs == 0 the weights are
   folded into avg += (w - avg) / (n + 1); once n > 0, BN update then test metrics after every epoch;
   the result at budget b is the one after epoch round(b B).
+- swag (and multiswag's members): along the same SWA run, swag.Swag collects the same weights at the same
+  points; after epoch round(b B) of each SWAG budget b (swag.budgets, null: the largest SWA budget) the
+  Bayesian model average of swag.samples draws at swag.scale, draw s written into a working network whose
+  BatchNorm statistics are recomputed on pass e + s of the BatchNorm stream (e the 0-based epoch) before
+  it predicts the test set; draw s uses torch.Generator().manual_seed(the s-th nextLong() of
+  java.util.SplittableRandom(0x5A6B0000 + seed)). The averaged probabilities are kept (SeedRun.bma) for
+  MultiSWAG, which pools the seeds once all have run (swag.multiswag_models of them, cyclic).
 
 bn_update (swa4j's BatchNormUpdate, the reference's bn_update): one training-mode forward per batch, each
 BatchNorm's mean and variance become the batch-size-weighted average of the batch means and biased
@@ -28,10 +35,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import models, presets
+from . import javarandom, models, presets, swag
 from .metrics import prediction_metrics
 
 BATCH_NORM_SEED_OFFSET = 0x5EEDB00B
+SWAG_SAMPLE_SEED_OFFSET = 0x5A6B0000
 EVAL_BATCH = 256
 
 
@@ -49,7 +57,15 @@ def epoch_row(epoch, lr, loss, accuracy, test, seconds):
 
 
 def budget_result(budget, epochs, test):
-    return {"budget": float(budget), "epochs": epochs, "accuracy": test[0], "nll": test[1], "ece": test[2]}
+    """A BudgetResult record from a metrics.Metrics."""
+    return {"budget": float(budget), "epochs": epochs, "accuracy": test.accuracy, "nll": test.nll, "ece": test.ece,
+            "reliability": test.reliability}
+
+
+def swag_sample_seeds(seed, samples):
+    """The torch generator seeds of the draws of seed k's Bayesian model averages."""
+    r = javarandom.SplittableRandom(SWAG_SAMPLE_SEED_OFFSET + seed)
+    return [r.next_long() for _ in range(samples)]
 
 
 class Average:
@@ -85,6 +101,7 @@ class SeedRun:
         self.seed = seed
         self.log = log
         self.iterations_per_epoch = math.ceil(data.train_size / preset["batch_size"])
+        self.bma = {}  # SWAG budget -> Bayesian model average of the test probabilities, [N, classes]
 
     def network(self):
         model = models.build(self.p["model"], self.data.channels, 10, self.seed)
@@ -250,11 +267,20 @@ def fge_job(run, fge_start):
 
 
 def swa_job(run):
+    """The swa and swag records of the one SWA run (either may be absent from the preset's methods)."""
     p = run.p
+    methods = p["methods"]
+    with_swa = "swa" in methods
+    with_swag = bool({"swag", "multiswag"} & set(methods))
     total = presets.swa_epochs(p)
     model, optimiser = run.network()
     swa = Average(model)
-    rows, results = [], []
+    posterior = swag.Swag(model, p["swag"]["rank"]) if with_swag else None
+    swag_at = {presets.epochs_at(p, b): b for b in presets.swag_budgets(p)} if with_swag else {}
+    work = None
+    rows = {"swa": [], "swag": []}
+    results = {"swa": [], "swag": []}
+    run.bma = {}
     start = time.perf_counter()
     iteration = 0
     try:
@@ -266,21 +292,44 @@ def swa_job(run):
             iteration += steps
             if presets.swa_averages_after(p, e):
                 swa.update(model)
+                if with_swag:
+                    posterior.collect(model)
             text = f"swa epoch {e + 1}/{total} lr {lr:.4g} loss {loss:.4f} train {acc:.2f}%"
             m = None
-            if swa.count > 0:
+            if with_swa and swa.count > 0:
                 run.recalibrate(swa.model, e)
                 m = run.evaluate(swa.model)
                 text += f" | swa (n={swa.count}) test {m[0]:.2f}% nll {m[1]:.4f}"
-            rows.append(epoch_row(e + 1, lr, loss, acc, m, time.perf_counter() - start))
-            for b in p["swa"]["budgets"]:
-                if presets.epochs_at(p, b) == e + 1:
-                    results.append(budget_result(b, e + 1, m))
+            g = None
+            if e + 1 in swag_at:
+                if work is None:
+                    work = copy.deepcopy(model)
+                b = swag_at[e + 1]
+                run.bma[b] = bayesian_average(run, posterior, work, e)
+                g = prediction_metrics(run.bma[b], run.data.test_labels)
+                results["swag"].append(budget_result(b, e + 1, g))
+                text += (f" | swag (n={posterior.count}, {len(posterior.deviations)} deviations, S={p['swag']['samples']}) "
+                         f"test {g[0]:.2f}% nll {g[1]:.4f}")
+            seconds = time.perf_counter() - start
+            rows["swa"].append(epoch_row(e + 1, lr, loss, acc, m, seconds))
+            rows["swag"].append(epoch_row(e + 1, lr, loss, acc, g, seconds))
+            if with_swa:
+                for b in p["swa"]["budgets"]:
+                    if presets.epochs_at(p, b) == e + 1:
+                        results["swa"].append(budget_result(b, e + 1, m))
             run.line(text + f" ({time.perf_counter() - t0:.1f}s)")
     except Diverged as d:
         run.line(f"swa DIVERGED in epoch {d.epoch}")
-        return {"swa": ("diverged", d.epoch, rows, [])}
-    return {"swa": ("finished", None, rows, results)}
+        run.bma = {}
+        return {k: ("diverged", d.epoch, rows[k], []) for k in ("swa", "swag") if k in methods}
+    return {k: ("finished", None, rows[k], results[k]) for k in ("swa", "swag") if k in methods}
+
+
+def bayesian_average(run, posterior, work, epoch):
+    """The SWAG model average after 0-based epoch `epoch`: draw s BatchNorm-updated on pass epoch + s."""
+    g = run.p["swag"]
+    return swag.bayesian_average(posterior, work, swag_sample_seeds(run.seed, g["samples"]), g["scale"],
+                                 lambda net, s: run.recalibrate(net, epoch + s), run.probabilities)
 
 
 def run_seed(run):
@@ -296,6 +345,48 @@ def run_seed(run):
                 out["fge"] = ("diverged", diverged_at, [], [])
             else:
                 out.update(fge_job(run, fge_start))
-    if "swa" in methods:
+    if {"swa", "swag", "multiswag"} & set(methods):
         out.update(swa_job(run))
     return out
+
+
+class SeedsMissing(Exception):
+    """MultiSWAG needs every seed's swag record; these seeds have none that is done."""
+
+    def __init__(self, seeds):
+        super().__init__(f"seeds {seeds} have no finished swag record yet")
+        self.seeds = seeds
+
+
+def multiswag_job(p, out):
+    """The multiswag record of every seed 1..N from the kept SWAG model averages of the ResultsDirectory `out`:
+    {seed: (status, diverged epoch, [], results)}; a seed pooling a diverged swag run is diverged at its
+    epoch. Raises SeedsMissing while some seed's swag run is not done."""
+    n = p["seeds"]
+    swag_records = {k: out.record("swag", k) for k in range(1, n + 1)}
+    missing = [k for k, r in swag_records.items() if r is None or r.get("status") not in ("finished", "diverged")]
+    if missing:
+        raise SeedsMissing(missing)
+    outcome = {}
+    for k in range(1, n + 1):
+        members = swag.multiswag_members(k, n, p["swag"]["multiswag_models"])
+        diverged = [swag_records[j] for j in members if swag_records[j]["status"] == "diverged"]
+        if diverged:
+            outcome[k] = ("diverged", diverged[0]["diverged_epoch"], [], [])
+            continue
+        results = []
+        for b in presets.swag_budgets(p):
+            kept = []
+            for j in members:
+                pair = out.read_bma(j, b)
+                if pair is None:
+                    raise ValueError(f"seed {j}'s swag record is finished but its model average at budget {b} is missing "
+                                     f"({out.bma_path(j, b)}); remove {out.record_path('swag', j)} and run seed {j} again")
+                kept.append(pair)
+            labels = kept[0][1]
+            if any(not np.array_equal(lab, labels) for _, lab in kept):
+                raise ValueError(f"the model averages of seeds {members} at budget {b} are of different test sets")
+            results.append(budget_result(b, presets.epochs_at(p, b),
+                                         prediction_metrics(swag.multiswag([q for q, _ in kept]), labels)))
+        outcome[k] = ("finished", None, [], results)
+    return outcome

@@ -5,11 +5,14 @@
     DIR/runs/METHOD-seedK.json org.swa4j.experiments.results.RunRecord (method, seed, status, diverged_epoch, preset,
                                provenance, epochs, results), snake_case keys as swa4j's Json writes them
     DIR/swa.log                the progress lines
+    DIR/bma/swag-seedK-budgetB.npz  the peer's own: seed K's SWAG model average at budget B (probabilities [N, classes]
+                               float64, labels [N]), kept for MultiSWAG, which needs every seed's
 
 Provenance uses swa4j's fields: the backend names PyTorch (version, threads, MKL-DNN), `jvm` the Python
 that ran it, `dl4j_version` says none, `layers` says torch.nn. Files are written atomically (a temporary
 file renamed over the target).
 """
+import io
 import json
 import os
 import platform
@@ -20,6 +23,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from . import models
@@ -120,6 +124,33 @@ class ResultsDirectory:
         write_json(self.record_path(method, seed), {
             "method": method, "seed": seed, "status": status, "diverged_epoch": diverged_epoch, "preset": preset,
             "provenance": prov, "epochs": epochs, "results": results})
+
+    def bma_path(self, seed, budget):
+        return self.root / "bma" / f"swag-seed{seed}-budget{float(budget)!r}.npz"
+
+    def write_bma(self, seed, budget, probabilities, labels):
+        """Keeps seed `seed`'s SWAG model average at `budget` for MultiSWAG (written atomically)."""
+        buffer = io.BytesIO()
+        np.savez(buffer, probabilities=np.asarray(probabilities, dtype=np.float64), labels=np.asarray(labels, dtype=np.int64))
+        path = self.bma_path(seed, budget)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix="." + path.name, suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(buffer.getvalue())
+        os.replace(tmp, path)
+
+    def read_bma(self, seed, budget):
+        """(probabilities, labels) kept by write_bma, or None if absent."""
+        path = self.bma_path(seed, budget)
+        if not path.is_file():
+            return None
+        with np.load(path) as z:
+            return z["probabilities"], z["labels"]
+
+    def record(self, method, seed):
+        """The record of `method` and `seed` as a dict, or None if absent."""
+        path = self.record_path(method, seed)
+        return json.loads(path.read_text()) if path.is_file() else None
 
     def log(self, line):
         self.root.mkdir(parents=True, exist_ok=True)
