@@ -58,6 +58,15 @@ public final class InMemoryImageDataset implements ImageDataset {
         return test;
     }
 
+    /**
+     * This data set with {@code otherTest} as its test split: the same training images, augmentation,
+     * normalisation (constants computed from the training images, not from the new test split) and workers,
+     * e.g. for a corrupted copy of the test set. Rejects a test split of another shape or other classes.
+     */
+    public InMemoryImageDataset withTestImages(LabelledImages otherTest) {
+        return new InMemoryImageDataset(name, train, otherTest, augmentation, normaliser, workers);
+    }
+
     /** The normalisation applied to every batch. */
     public ChannelNormaliser normaliser() {
         return normaliser;
