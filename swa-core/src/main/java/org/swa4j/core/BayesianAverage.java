@@ -25,8 +25,11 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Deterministic given the generator's state: sample s uses the generator's s-th {@code nextLong()}.
  * Cost per sample: one draw, one BatchNorm update pass and one inference pass over the evaluation data.
+ * Several evaluation sets (a test set and its corrupted copies) share the samples: each sample is drawn
+ * and BatchNorm-updated once and then predicts every set
+ * ({@link #predict(Swag, SplittableRandom, double, int, DataSetIterator, List)}).
  *
- * <p>Rejects (IllegalArgumentException naming the value): null arguments, {@code samples < 1}, a
+ * <p>Rejects (IllegalArgumentException naming the value): null arguments, no evaluation set, {@code samples < 1}, a
  * negative or non-finite scale, a ComputationGraph without exactly one input and one output, an
  * evaluation iterator that cannot be reset when more than one sample is drawn, or one that gives
  * different batches from one pass to the next.
@@ -52,9 +55,32 @@ public final class BayesianAverage {
      */
     public static INDArray predict(Swag<?> swag, SplittableRandom rng, double scale, int samples,
             DataSetIterator bnData, DataSetIterator data) {
-        if (swag == null || rng == null || bnData == null || data == null) {
+        if (data == null) {
             throw new IllegalArgumentException("swag, rng, bnData and data must not be null (got "
                     + Arrays.toString(new Object[] {swag, rng, bnData, data}) + ")");
+        }
+        return predict(swag, rng, scale, samples, bnData, List.of(data)).get(0);
+    }
+
+    /**
+     * The Bayesian model average on several evaluation sets with the same samples: each of the
+     * {@code samples} draws is made and its BatchNorm statistics recomputed once, then it predicts every
+     * set in {@code datasets} in turn, its outputs added to that set's running sum. Element d of the result
+     * is what {@link #predict(Swag, SplittableRandom, double, int, DataSetIterator, DataSetIterator)} returns
+     * for {@code datasets.get(d)} alone from the same generator state; the cost is S draws and S BatchNorm
+     * updates in all, plus S inference passes over each set (instead of S draws and updates per set).
+     *
+     * @param bnData the data the BatchNorm statistics of each sample are recomputed on (the training data)
+     * @return one {@code [examples, outputs]} array per set, in the order of {@code datasets}
+     */
+    public static List<INDArray> predict(Swag<?> swag, SplittableRandom rng, double scale, int samples,
+            DataSetIterator bnData, List<? extends DataSetIterator> datasets) {
+        if (swag == null || rng == null || bnData == null || datasets == null || datasets.stream().anyMatch(d -> d == null)) {
+            throw new IllegalArgumentException("swag, rng, bnData and every evaluation set must not be null (got "
+                    + Arrays.toString(new Object[] {swag, rng, bnData, datasets}) + ")");
+        }
+        if (datasets.isEmpty()) {
+            throw new IllegalArgumentException("no evaluation set given: name at least one");
         }
         if (samples < 1) {
             throw new IllegalArgumentException("samples S must be >= 1, got " + samples);
@@ -62,52 +88,70 @@ public final class BayesianAverage {
         if (!(scale >= 0 && scale < Double.POSITIVE_INFINITY)) {
             throw new IllegalArgumentException("scale must be finite and >= 0, got " + scale);
         }
-        if (samples > 1 && !data.resetSupported()) {
-            throw new IllegalArgumentException("data iterator " + data.getClass().getSimpleName()
-                    + " cannot be reset; " + samples + " samples need " + samples + " passes over it");
+        for (int d = 0; d < datasets.size(); d++) {
+            if (samples > 1 && !datasets.get(d).resetSupported()) {
+                throw new IllegalArgumentException("data iterator " + datasets.get(d).getClass().getSimpleName()
+                        + (datasets.size() > 1 ? " (evaluation set " + d + ")" : "") + " cannot be reset; " + samples
+                        + " samples need " + samples + " passes over it");
+            }
         }
-        return average(swag, rng, scale, samples, bnData, data);
+        return average(swag, rng, scale, samples, bnData, datasets);
     }
 
-    private static <T extends Model> INDArray average(Swag<T> swag, SplittableRandom rng, double scale, int samples,
-            DataSetIterator bnData, DataSetIterator data) {
+    private static <T extends Model> List<INDArray> average(Swag<T> swag, SplittableRandom rng, double scale, int samples,
+            DataSetIterator bnData, List<? extends DataSetIterator> datasets) {
         T work = swag.newNetwork();
         if (work instanceof ComputationGraph cg && (cg.getNumInputArrays() != 1 || cg.getNumOutputArrays() != 1)) {
             throw new IllegalArgumentException("ComputationGraph has " + cg.getNumInputArrays() + " inputs and "
                     + cg.getNumOutputArrays() + " outputs; BayesianAverage supports 1 and 1");
         }
-        List<INDArray> sums = new ArrayList<>();
+        List<List<INDArray>> sums = new ArrayList<>();
+        for (int d = 0; d < datasets.size(); d++) {
+            sums.add(new ArrayList<>());
+        }
         for (int s = 0; s < samples; s++) {
             swag.sample(rng, scale, work);
             BatchNormUpdate.run(work, bnData);
-            if (data.resetSupported()) {
-                data.reset();
-            }
-            int batch = 0;
-            while (data.hasNext()) {
-                DataSet next = data.next();
-                INDArray out = output(work, next.getFeatures());
-                if (s == 0) {
-                    sums.add(out.dup());
-                } else if (batch >= sums.size() || !Arrays.equals(sums.get(batch).shape(), out.shape())) {
-                    throw new IllegalArgumentException("data iterator " + data.getClass().getSimpleName() + " gave batch "
-                            + batch + " of shape " + Arrays.toString(out.shape()) + " on sample " + (s + 1)
-                            + ", unlike the first pass (" + sums.size() + " batches)");
-                } else {
-                    sums.get(batch).addi(out);
-                }
-                batch++;
-            }
-            if (batch != sums.size()) {
-                throw new IllegalArgumentException("data iterator " + data.getClass().getSimpleName() + " gave " + batch
-                        + " batches on sample " + (s + 1) + " and " + sums.size() + " on the first");
+            for (int d = 0; d < datasets.size(); d++) {
+                addPass(work, datasets.get(d), sums.get(d), s);
             }
         }
-        if (sums.isEmpty()) {
-            throw new IllegalArgumentException("data iterator " + data.getClass().getSimpleName() + " has no batches");
+        List<INDArray> means = new ArrayList<>();
+        for (int d = 0; d < datasets.size(); d++) {
+            List<INDArray> parts = sums.get(d);
+            if (parts.isEmpty()) {
+                throw new IllegalArgumentException("data iterator " + datasets.get(d).getClass().getSimpleName() + " has no batches");
+            }
+            INDArray mean = parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0]));
+            means.add(mean.divi(samples));
         }
-        INDArray mean = sums.size() == 1 ? sums.get(0) : Nd4j.concat(0, sums.toArray(new INDArray[0]));
-        return mean.divi(samples);
+        return means;
+    }
+
+    /** Adds sample {@code s}'s outputs over one pass of {@code data} to {@code sums}, one array per batch. */
+    private static void addPass(Model work, DataSetIterator data, List<INDArray> sums, int s) {
+        if (data.resetSupported()) {
+            data.reset();
+        }
+        int batch = 0;
+        while (data.hasNext()) {
+            DataSet next = data.next();
+            INDArray out = output(work, next.getFeatures());
+            if (s == 0) {
+                sums.add(out.dup());
+            } else if (batch >= sums.size() || !Arrays.equals(sums.get(batch).shape(), out.shape())) {
+                throw new IllegalArgumentException("data iterator " + data.getClass().getSimpleName() + " gave batch "
+                        + batch + " of shape " + Arrays.toString(out.shape()) + " on sample " + (s + 1)
+                        + ", unlike the first pass (" + sums.size() + " batches)");
+            } else {
+                sums.get(batch).addi(out);
+            }
+            batch++;
+        }
+        if (batch != sums.size()) {
+            throw new IllegalArgumentException("data iterator " + data.getClass().getSimpleName() + " gave " + batch
+                    + " batches on sample " + (s + 1) + " and " + sums.size() + " on the first");
+        }
     }
 
     private static INDArray output(Model net, INDArray features) {

@@ -95,6 +95,49 @@ class BayesianAverageTest {
         streamedEqualsOneByOne(TestNets.graph(2));
     }
 
+    /** Counts the batches read, so that the BatchNorm passes made can be counted. */
+    private static final class CountingIterator extends ExistingDataSetIterator {
+        private int batches;
+
+        CountingIterator(List<DataSet> batches) {
+            super(batches);
+        }
+
+        @Override
+        public DataSet next() {
+            batches++;
+            return super.next();
+        }
+    }
+
+    @Test
+    void severalSetsShareOneBatchNormUpdatePerSampleAndEachEqualsItsOwnAverage() {
+        ComputationGraph net = TestNets.graph(6);
+        Swag<ComputationGraph> swag = trained(net);
+        List<DataSet> bnBatches = TestNets.batches(5, 8, 8, 4);
+        List<List<DataSet>> sets = List.of(TestNets.batches(6, 5, 3), TestNets.batches(7, 4), TestNets.batches(8, 6, 6, 1));
+        CountingIterator bn = new CountingIterator(bnBatches);
+        int samples = 3;
+        List<INDArray> together = BayesianAverage.predict(swag, new SplittableRandom(21), 0.5, samples, bn,
+                sets.stream().map(TestNets::iterator).toList());
+        assertEquals(samples * bnBatches.size(), bn.batches, "one BatchNorm pass per sample, whatever the number of sets");
+        assertEquals(sets.size(), together.size());
+        for (int d = 0; d < sets.size(); d++) {
+            INDArray alone = BayesianAverage.predict(swag, new SplittableRandom(21), 0.5, samples, TestNets.iterator(bnBatches),
+                    TestNets.iterator(sets.get(d)));
+            assertArrayEquals(alone.shape(), together.get(d).shape(), "set " + d);
+            assertArrayEquals(alone.ravel().toDoubleVector(), together.get(d).ravel().toDoubleVector(), 0.0,
+                    "set " + d + " with the others equals set " + d + " alone from the same generator state");
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BayesianAverage.predict(swag,
+                new SplittableRandom(1), 0.5, 2, bn, List.<DataSetIterator>of()));
+        assertTrue(e.getMessage().contains("no evaluation set"), e.getMessage());
+        DataSetIterator once = new ExistingDataSetIterator(TestNets.batches(6, 4).iterator());
+        e = assertThrows(IllegalArgumentException.class, () -> BayesianAverage.predict(swag, new SplittableRandom(1), 0.5, 2, bn,
+                List.of(TestNets.iterator(sets.get(0)), once)));
+        assertTrue(e.getMessage().contains("evaluation set 1") && e.getMessage().contains("cannot be reset"), e.getMessage());
+    }
+
     @Test
     void theDefaultsDrawThirtySamplesAtScaleOneHalf() {
         MultiLayerNetwork net = TestNets.mln(3);
