@@ -15,6 +15,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.swa4j.core.BatchNormUpdate;
+import org.swa4j.core.schedule.FgeSchedule;
 import org.swa4j.data.DataOptions;
 import org.swa4j.data.Datasets;
 import org.swa4j.data.EpochIterator;
@@ -25,7 +26,9 @@ import org.swa4j.experiments.results.Json;
 import org.swa4j.experiments.results.ResultsDirectory;
 import org.swa4j.experiments.results.RunRecord;
 import org.swa4j.experiments.runner.Checkpoints;
+import org.swa4j.experiments.runner.FgeBranch;
 import org.swa4j.experiments.runner.JobContext;
+import org.swa4j.experiments.runner.Schedules;
 import org.swa4j.experiments.train.Networks;
 import org.swa4j.experiments.train.RunSeeds;
 
@@ -85,7 +88,7 @@ public final class EnsembleGapCommand implements Callable<Integer> {
         ImageDataset data = Datasets.open(p.dataset(), DataOptions.builder().dataDir(dataDir).allowDownload(false)
                 .trainLimit(p.trainLimit() == null ? 0 : p.trainLimit()).testLimit(p.testLimit() == null ? 0 : p.testLimit())
                 .normalisation(p.normalisationChoice()).workers(1).build());
-        long cycle = Math.max(2, Math.round(p.fge().cycleEpochs() * Networks.iterationsPerEpoch(p, data)));
+        int cycle = Schedules.fgeSchedule(p, Networks.iterationsPerEpoch(p, data)).getCycleIterations();
         double ratio = p.fge().lr2() / p.fge().lr1();
         List<String[]> rows = new ArrayList<>();
         List<GapPoint> all = new ArrayList<>();
@@ -109,7 +112,7 @@ public final class EnsembleGapCommand implements Callable<Integer> {
             for (double s : scales) {
                 double lr1 = s * p.fge().lr1();
                 List<ComputationGraph> branch = FgeBranch.run(Checkpoints.loadNet(sgd), data.train(p.batchSize(), RunSeeds.trainingData(seed), p.augment()),
-                        seed, p.swaEpochs(), cycle, lr1, lr1 * ratio, n);
+                        seed, p.swaEpochs(), FgeSchedule.ofIterations(lr1, lr1 * ratio, cycle, 0), n);
                 points.add(EnsembleGap.measure(String.format(Locale.ROOT, "branch lr1 %.4g", lr1), lr1, branch, recalibrate,
                         data.test(JobContext.EVAL_BATCH)));
                 print(seed, points.get(points.size() - 1));
@@ -159,7 +162,7 @@ public final class EnsembleGapCommand implements Callable<Integer> {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
     }
 
-    private static String section(Preset p, List<Integer> seeds, long cycle, double ratio, List<GapPoint> all, List<String[]> rows,
+    private static String section(Preset p, List<Integer> seeds, int cycle, double ratio, List<GapPoint> all, List<String[]> rows,
             double gapSlope, double spreadSlope) {
         StringBuilder md = new StringBuilder("## Averaging weights vs averaging predictions (paper Section 3.5)\n\n");
         md.append(String.format(Locale.ROOT, "For snapshots w_i and their average w_SWA, the paper argues that the ensemble's "
