@@ -18,6 +18,8 @@ import org.swa4j.experiments.results.CorruptFileException;
 import org.swa4j.experiments.results.ResultsLock;
 import org.swa4j.experiments.results.WriteFailedException;
 import org.swa4j.experiments.runner.RunInterruptedException;
+import org.swa4j.experiments.shift.CorruptCommand;
+import org.swa4j.experiments.shift.ShiftCommand;
 import org.swa4j.experiments.train.StopRequest;
 
 import picocli.CommandLine;
@@ -38,7 +40,7 @@ import picocli.CommandLine.Command;
                 + "(Izmailov et al., UAI 2018) on DL4J.",
         subcommands = {RunCommand.class, ResumeCommand.class, ReportCommand.class, PresetsCommand.class,
             ModelsCommand.class, MergeCommand.class, GeometryCommand.class, AverageCommand.class, BenchTrainCommand.class,
-            ParityCommand.class, EnsembleGapCommand.class})
+            ParityCommand.class, EnsembleGapCommand.class, ShiftCommand.class, CorruptCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

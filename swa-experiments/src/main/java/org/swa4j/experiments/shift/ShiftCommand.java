@@ -1,0 +1,332 @@
+package org.swa4j.experiments.shift;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import org.nd4j.linalg.factory.Nd4j;
+import org.swa4j.data.DataOptions;
+import org.swa4j.data.Datasets;
+import org.swa4j.data.ImageDataset;
+import org.swa4j.data.corrupt.CorruptedImages;
+import org.swa4j.data.corrupt.Corruption;
+import org.swa4j.data.sets.InMemoryImageDataset;
+import org.swa4j.experiments.geometry.CsvTable;
+import org.swa4j.experiments.metrics.PredictionMetrics;
+import org.swa4j.experiments.preset.Preset;
+import org.swa4j.experiments.results.AtomicFiles;
+import org.swa4j.experiments.results.Json;
+import org.swa4j.experiments.results.Provenance;
+import org.swa4j.experiments.results.ResultsDirectory;
+import org.swa4j.experiments.results.ResultsLock;
+import org.swa4j.experiments.results.RunRecord;
+import org.swa4j.experiments.runner.RunOptions;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code swa shift DIR}: calibration under distribution shift (Ovadia et al., NeurIPS 2019) on a finished
+ * results directory. For every chosen seed and method whose model files exist it evaluates accuracy, NLL and
+ * ECE on the clean test set (severity 0) and on each {@link Corruption} at each severity ({@link ShiftSets}):
+ * sgd, ema and swa their saved networks, fge the mean softmax of its saved snapshots ({@link ShiftEvaluator}).
+ * Writes {@code DIR/shift/}: {@code shift.csv} (one row per method, seed, corruption and severity),
+ * {@code shift-summary.csv} ({@link ShiftSummary}), the figures ({@link ShiftCharts}) and {@code shift.md}
+ * ({@link ShiftReport}), all into a fresh directory that replaces {@code shift/} only when complete.
+ *
+ * <p>Refuses, before evaluating anything: a directory without {@code run.json}, an existing {@code shift/}
+ * without {@code --force}, unknown methods or corruptions, severities outside 1..5, seeds the directory does
+ * not have, a named method without model files for any chosen seed, a test limit outside [0, test size], and a
+ * data set not held in memory. Holds the directory's lock while it runs.
+ */
+@Command(name = "shift", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Calibration under distribution shift on a finished results directory: accuracy, NLL and ECE of every "
+                + "method on the clean test set and on Gaussian noise, Gaussian blur, rotation and contrast at five severities "
+                + "(Ovadia et al. 2019; Hendrycks & Dietterich 2019). Writes DIR/shift/.")
+public final class ShiftCommand implements Callable<Integer> {
+
+    /** The methods {@code swa shift} evaluates, in report order. */
+    public static final List<String> METHODS = List.of("sgd", "ema", "fge", "swa");
+
+    @Parameters(paramLabel = "DIR", description = "a finished results directory (run.json, runs/, models/)")
+    Path dir;
+
+    @Option(names = "--seeds", split = ",", paramLabel = "K,...", description = "seeds to evaluate (default: every seed with a finished run)")
+    List<Integer> seeds;
+
+    @Option(names = "--methods", split = ",", paramLabel = "M,...",
+            description = "any of sgd,ema,fge,swa (default: every method whose model files exist)")
+    List<String> methods;
+
+    @Option(names = "--corruptions", split = ",", paramLabel = "C,...",
+            description = "any of gaussian_noise,gaussian_blur,rotation,contrast (default: all)")
+    List<String> corruptions = Corruption.keys();
+
+    @Option(names = "--severities", split = ",", paramLabel = "S,...", description = "severities 1..5 (default: all; 0, the clean set, is always evaluated)")
+    List<Integer> severities = List.of(1, 2, 3, 4, 5);
+
+    @Option(names = "--test-limit", paramLabel = "N",
+            description = "evaluate a stratified subset of N test images, the first N/10 of each class as a preset's test_limit "
+                    + "takes them (default: the run's test set; 0 = the whole test set)")
+    Integer testLimit;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "directory holding the data sets (default: as the run)")
+    Path dataDir;
+
+    @Option(names = "--force", description = "replace an existing DIR/shift/ (without it, an existing one is never overwritten)")
+    boolean force;
+
+    @Spec
+    CommandSpec spec;
+
+    private final PrintStream stdout;
+
+    /** The command as a picocli subcommand, printing to standard output. */
+    public ShiftCommand() {
+        this(System.out);
+    }
+
+    ShiftCommand(PrintStream stdout) {
+        this.stdout = stdout;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<Corruption> chosenCorruptions = corruptions.stream().distinct().map(Corruption::parse).sorted().toList();
+        List<Integer> chosenSeverities = severities.stream().distinct().sorted().toList();
+        chosenSeverities.forEach(s -> {
+            if (s < 1 || s > Corruption.SEVERITIES) {
+                throw new IllegalArgumentException("--severities " + s + " must be in 1.." + Corruption.SEVERITIES
+                        + " (the clean test set, severity 0, is always evaluated)");
+            }
+        });
+        if (methods != null) {
+            for (String m : methods) {
+                if (!METHODS.contains(m)) {
+                    throw new IllegalArgumentException("--methods " + m + " is unknown; known: " + METHODS);
+                }
+            }
+        }
+        ResultsDirectory results = new ResultsDirectory(dir);
+        if (!Files.isRegularFile(results.runOptions())) {
+            throw new IllegalArgumentException(dir + " is not a results directory: " + results.runOptions() + " is missing");
+        }
+        Path out = dir.resolve(ShiftReport.DIRECTORY);
+        if (Files.exists(out) && !force) {
+            throw new IllegalArgumentException(out + " already exists and would be overwritten; nothing was changed. Pass --force "
+                    + "to replace it, or move it away first");
+        }
+        RunOptions options = Json.read(results.runOptions(), RunOptions.class);
+        Preset preset = options.preset();
+        List<Integer> available = finishedSeeds(results);
+        List<Integer> chosenSeeds = seeds == null ? available : seeds.stream().distinct().sorted().toList();
+        for (int s : chosenSeeds) {
+            if (!available.contains(s)) {
+                throw new IllegalArgumentException("--seeds " + s + ": " + dir + " has no finished run of seed " + s
+                        + "; finished seeds: " + available);
+            }
+        }
+        if (chosenSeeds.isEmpty()) {
+            throw new IllegalArgumentException(dir + " has no finished run under runs/");
+        }
+        Map<String, List<Integer>> plan = plan(results, chosenSeeds);
+        if (plan.isEmpty()) {
+            throw new IllegalArgumentException(dir + " keeps no model files for seeds " + chosenSeeds + " (models/METHOD-seedK.zip, "
+                    + "models/fge-seedK-snapshotN.zip)");
+        }
+        int limit = testLimit != null ? testLimit : preset.testLimit() == null ? 0 : preset.testLimit();
+        InMemoryImageDataset full = open(preset, options);
+        List<ShiftSet> sets = ShiftSets.of(full, limit, chosenCorruptions, chosenSeverities, CorruptedImages.SEED);
+        Provenance provenance = Provenance.capture(Nd4j.getEnvironment().maxMasterThreads(), backend(), "as saved in the models");
+        try (ResultsLock lock = ResultsLock.acquire(dir, commandLine())) {
+            stdout.printf(Locale.ROOT, "shift: %s on %d sets (clean + %d corruptions x %d severities) of %d test images; %s%n",
+                    dir, sets.size(), chosenCorruptions.size(), chosenSeverities.size(), sets.get(0).size(), describe(plan));
+            long start = System.nanoTime();
+            Evaluated evaluated = evaluate(results, plan, new ShiftEvaluator(sets));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Path partial = dir.resolve(".shift-partial");
+            deleteTree(partial);
+            Files.createDirectories(partial);
+            writeCsv(partial.resolve(ShiftReport.CSV), evaluated.rows());
+            List<ShiftSummary.Row> summary = ShiftSummary.of(evaluated.rows());
+            ShiftSummary.write(partial.resolve(ShiftReport.SUMMARY), summary);
+            List<String> figures = ShiftCharts.write(partial, summary, List.copyOf(plan.keySet()),
+                    chosenCorruptions.stream().map(Corruption::key).toList());
+            ShiftReport.Run run = new ShiftReport.Run(preset.name(), preset.dataset(), preset.model(), sets.get(0).size(),
+                    limit == 0 ? "the whole test set" : "the stratified subset of " + limit + ", the first of each class in file order",
+                    chosenCorruptions, chosenSeverities, evaluated.descriptions(), commandLine(), provenance.finished(), seconds,
+                    evaluated.passes(), evaluated.bnUpdates());
+            AtomicFiles.writeString(partial.resolve(ShiftReport.MARKDOWN), ShiftReport.document(run, summary, figures));
+            replace(partial, out);
+            stdout.printf(Locale.ROOT, "wrote %s (%s, %s, %s, %d figures) in %.0f s; swa report %s adds it to the report%n", out,
+                    ShiftReport.CSV, ShiftReport.SUMMARY, ShiftReport.MARKDOWN, figures.size(), seconds, dir);
+        }
+        return 0;
+    }
+
+    /** The rows, what each method's prediction was, and the work done. */
+    record Evaluated(List<ShiftRow> rows, List<String> descriptions, long passes, long bnUpdates) {
+    }
+
+    private Evaluated evaluate(ResultsDirectory results, Map<String, List<Integer>> plan, ShiftEvaluator evaluator) throws IOException {
+        List<ShiftRow> rows = new ArrayList<>();
+        List<String> descriptions = new ArrayList<>();
+        long passes = 0;
+        int sets = evaluator.sets().size();
+        for (var entry : plan.entrySet()) {
+            String method = entry.getKey();
+            List<Integer> snapshotCounts = new ArrayList<>();
+            for (int seed : entry.getValue()) {
+                long t0 = System.nanoTime();
+                List<PredictionMetrics> metrics;
+                if (method.equals("fge")) {
+                    List<Path> snapshots = results.fgeSnapshots(seed);
+                    snapshotCounts.add(snapshots.size());
+                    metrics = evaluator.ensemble(snapshots);
+                    passes += (long) snapshots.size() * sets;
+                } else {
+                    metrics = evaluator.network(results.model(method, seed));
+                    passes += sets;
+                }
+                for (int d = 0; d < sets; d++) {
+                    rows.add(ShiftRow.of(method, seed, evaluator.sets().get(d), metrics.get(d)));
+                }
+                progress(method, seed, metrics, (System.nanoTime() - t0) / 1e9);
+            }
+            descriptions.add(describe(method, entry.getValue(), snapshotCounts));
+        }
+        return new Evaluated(rows, descriptions, passes, 0);
+    }
+
+    private static String describe(String method, List<Integer> seeds, List<Integer> snapshotCounts) {
+        String what = switch (method) {
+            case "sgd" -> "the final SGD network (models/sgd-seedK.zip)";
+            case "ema" -> "the EMA network as evaluated last, BatchNorm recomputed (models/ema-seedK.zip)";
+            case "swa" -> "the SWA network at the largest budget, BatchNorm recomputed (models/swa-seedK.zip)";
+            case "fge" -> "the mean softmax of the saved FGE snapshots (" + new TreeSet<>(snapshotCounts) + " per seed)";
+            default -> method;
+        };
+        return method.toUpperCase(Locale.ROOT) + ", seeds " + seeds + ": " + what;
+    }
+
+    private void progress(String method, int seed, List<PredictionMetrics> metrics, double seconds) {
+        PredictionMetrics clean = metrics.get(0);
+        double shifted = metrics.stream().skip(1).mapToDouble(PredictionMetrics::accuracy).average().orElse(Double.NaN);
+        stdout.printf(Locale.ROOT, "%s seed %d: clean %.2f%% nll %.4f ece %.2f%s (%.1f s)%n", method, seed, clean.accuracy(),
+                clean.nll(), clean.ece(), metrics.size() > 1 ? String.format(Locale.ROOT, "; corrupted sets %.2f%% on average",
+                        shifted) : "", seconds);
+    }
+
+    /** For each method to evaluate (in {@link #METHODS} order), the chosen seeds whose model files exist. */
+    private Map<String, List<Integer>> plan(ResultsDirectory results, List<Integer> chosenSeeds) throws IOException {
+        Map<String, List<Integer>> plan = new LinkedHashMap<>();
+        for (String m : METHODS) {
+            if (methods != null && !methods.contains(m)) {
+                continue;
+            }
+            List<Integer> with = new ArrayList<>();
+            for (int s : chosenSeeds) {
+                if (hasModels(results, m, s)) {
+                    with.add(s);
+                }
+            }
+            if (with.isEmpty() && methods != null) {
+                throw new IllegalArgumentException("--methods " + m + ": " + dir + " keeps no model files of " + m + " for seeds "
+                        + chosenSeeds + " (expected " + expected(results, m, chosenSeeds.get(0)) + ")");
+            }
+            if (!with.isEmpty()) {
+                plan.put(m, with);
+            }
+        }
+        return plan;
+    }
+
+    private static boolean hasModels(ResultsDirectory results, String method, int seed) throws IOException {
+        return method.equals("fge") ? !results.fgeSnapshots(seed).isEmpty() : Files.isRegularFile(results.model(method, seed));
+    }
+
+    private static String expected(ResultsDirectory results, String method, int seed) {
+        return method.equals("fge") ? results.fgeSnapshot(seed, 1).toString() + ", ..." : results.model(method, seed).toString();
+    }
+
+    private static String describe(Map<String, List<Integer>> plan) {
+        List<String> parts = new ArrayList<>();
+        plan.forEach((m, s) -> parts.add(m + " " + s.size() + (s.size() == 1 ? " seed" : " seeds")));
+        return String.join(", ", parts);
+    }
+
+    private static List<Integer> finishedSeeds(ResultsDirectory results) throws IOException {
+        return results.records().stream().filter(RunRecord::isFinished).map(RunRecord::seed).distinct().sorted().toList();
+    }
+
+    private InMemoryImageDataset open(Preset p, RunOptions options) {
+        Path data = dataDir != null ? dataDir : options.dataDir() == null ? null : Path.of(options.dataDir());
+        ImageDataset set = Datasets.open(p.dataset(), DataOptions.builder().dataDir(data).allowDownload(false)
+                .trainLimit(p.trainLimit() == null ? 0 : p.trainLimit()).testLimit(0).normalisation(p.normalisationChoice())
+                .workers(1).build());
+        if (!(set instanceof InMemoryImageDataset full)) {
+            throw new IllegalArgumentException("swa shift corrupts test sets held in memory (Fashion-MNIST, MNIST, CIFAR); "
+                    + "data set '" + p.dataset() + "' is read from image files");
+        }
+        return full;
+    }
+
+    private String commandLine() {
+        List<String> args = spec == null ? List.of() : spec.commandLine().getParseResult().originalArgs();
+        // picocli gives a subcommand the whole command line, its own name included
+        int own = args.indexOf(spec == null ? "shift" : spec.name());
+        return "swa shift " + String.join(" ", args.subList(own + 1, args.size()));
+    }
+
+    private static String backend() {
+        var env = Nd4j.getExecutioner().getEnvironmentInformation();
+        return Nd4j.getBackend().getClass().getSimpleName() + " (BLAS " + env.getProperty("blas.vendor", "?") + ", "
+                + System.getProperty("javacpp.platform.extension", "no platform extension") + ")";
+    }
+
+    private static void writeCsv(Path file, List<ShiftRow> rows) throws IOException {
+        CsvTable t = new CsvTable("method", "seed", "corruption", "severity", "examples", "accuracy", "nll", "ece");
+        for (ShiftRow r : rows) {
+            t.add(r.method(), r.seed(), r.corruption(), r.severity(), r.examples(), r.accuracy(), r.nll(), r.ece());
+        }
+        t.write(file);
+    }
+
+    /** Moves the complete {@code partial} to {@code out}; an existing {@code out} (only with --force) is removed after. */
+    private static void replace(Path partial, Path out) throws IOException {
+        Path old = null;
+        if (Files.exists(out)) {
+            old = out.resolveSibling(".shift-replaced");
+            deleteTree(old);
+            Files.move(out, old);
+        }
+        Files.move(partial, out);
+        if (old != null) {
+            deleteTree(old);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
