@@ -37,6 +37,24 @@ public final class ReportGenerator {
         Summary.write(dir.summary(), rows);
         org.swa4j.experiments.parity.ParityFiles.refresh(dir.root());
         ReportWriter.write(dir, options.preset(), options.command(), records, rows);
+        addShiftSection(dir);
         return rows;
+    }
+
+    /**
+     * Appends the distribution-shift section ({@code swa shift DIR}: its table and figures) to
+     * {@code report.md} and {@code report.html} when {@code DIR/shift/} holds a summary.
+     */
+    static void addShiftSection(ResultsDirectory dir) throws IOException {
+        java.util.Optional<String> section = org.swa4j.experiments.shift.ShiftReport.section(dir.root());
+        if (section.isEmpty()) {
+            return;
+        }
+        org.swa4j.experiments.results.AtomicFiles.writeString(dir.reportMarkdown(),
+                Files.readString(dir.reportMarkdown()) + "\n" + section.get());
+        String html = Files.readString(dir.reportHtml());
+        int end = html.lastIndexOf("</body>");
+        org.swa4j.experiments.results.AtomicFiles.writeString(dir.reportHtml(),
+                html.substring(0, end) + MarkdownHtml.toHtml(section.get()) + html.substring(end));
     }
 }
