@@ -15,7 +15,8 @@ import java.util.Optional;
  * {@code paper/fge_cifar100.csv}, sources in {@code paper/SOURCE.md}), looked up by data set, model,
  * method, budget in epochs and budget so that a report can print them beside its own numbers. The
  * budget in epochs is part of the match: a number trained for another number of epochs is not the
- * same experiment, and is not printed.
+ * same experiment, and is not printed. SWA-Gaussian's published numbers (resource {@code paper/swag.csv},
+ * one metric per row) are read by {@link #swag()}.
  */
 public final class PaperNumbers {
 
@@ -26,6 +27,15 @@ public final class PaperNumbers {
      */
     public record Row(String dataset, String model, String budgetEpochs, String method, String budget, double accMean,
             double accStd, String source) {
+    }
+
+    /**
+     * One published number of a named metric ({@code nll}; {@code accuracy} and {@code ece} in percent):
+     * {@code method} is the paper's name (SGD, SWA, SWAG, SWAG-Diagonal); {@code std} is NaN where the source
+     * gives none.
+     */
+    public record MetricRow(String dataset, String model, String budgetEpochs, String method, String budget, String metric,
+            double mean, double std, String source) {
     }
 
     private final List<Row> rows;
@@ -68,6 +78,16 @@ public final class PaperNumbers {
         String epochs = Integer.toString(budgetEpochs);
         return rows.stream().filter(r -> r.dataset().equals(dataset) && r.model().equals(model)
                 && r.method().equals(paperMethod) && r.budgetEpochs().equals(epochs) && r.budget().equals(budget)).findFirst();
+    }
+
+    /** SWA-Gaussian's published numbers ({@code paper/swag.csv}). */
+    public static List<MetricRow> swag() {
+        List<MetricRow> out = new ArrayList<>();
+        // dataset,model,budget_epochs,method,budget,metric,mean,std,source
+        for (String[] f : read("/paper/swag.csv")) {
+            out.add(new MetricRow(f[0], f[1], f[2], f[3], f[4], f[5], Double.parseDouble(f[6]), parse(f[7]), f[8]));
+        }
+        return List.copyOf(out);
     }
 
     private static double parse(String s) {
