@@ -444,6 +444,21 @@ def tiny_swag_preset(methods, block):
     return presets.with_budget(presets.normalised(raw, "test"), 3)
 
 
+class RecordsTest(unittest.TestCase):
+    def test_a_preset_without_a_swag_block_is_written_without_the_key(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = records.ResultsDirectory(tmp)
+            plain = presets.load("quick")
+            out.write_run_options(plain, None, 1, "0/1", "test")
+            out.write_record("swa", 1, "finished", None, plain, {}, [], [])
+            self.assertNotIn("swag", json.loads((Path(tmp) / "run.json").read_text())["preset"])
+            self.assertNotIn("swag", out.record("swa", 1)["preset"])
+            block = {"rank": 20, "scale": 0.5, "samples": 30, "multiswag_models": 3, "budgets": None}
+            with_block = tiny_swag_preset(["swag"], block)
+            out.write_record("swag", 1, "finished", None, with_block, {}, [], [])
+            self.assertEqual(out.record("swag", 1)["preset"]["swag"], block)
+
+
 class SwagEndToEndTest(unittest.TestCase):
     def test_swag_at_scale_zero_is_the_swa_solution(self):
         # one draw at scale 0 is the mean, BatchNorm-updated on pass e as SWA's evaluation after epoch e

@@ -91,6 +91,12 @@ def provenance(threads, start_time, end_time=None):
     }
 
 
+def as_written(preset):
+    """The preset as records hold it: without the "swag" key when the preset has no swag block, so that
+    readers that do not know the block read the records of presets without one."""
+    return {k: v for k, v in preset.items() if not (k == "swag" and v is None)}
+
+
 class ResultsDirectory:
     def __init__(self, root):
         self.root = Path(root)
@@ -111,7 +117,7 @@ class ResultsDirectory:
                                  "use another --out")
             if preset.get("seeds", 0) <= existing.get("preset", {}).get("seeds", 0):
                 return
-        write_json(path, {"preset": preset, "data_dir": data_dir, "allow_download": False, "threads": threads,
+        write_json(path, {"preset": as_written(preset), "data_dir": data_dir, "allow_download": False, "threads": threads,
                           "shard": shard, "command": command, "results_format": RESULTS_FORMAT})
 
     def finished(self, method, seed):
@@ -122,7 +128,7 @@ class ResultsDirectory:
 
     def write_record(self, method, seed, status, diverged_epoch, preset, prov, epochs, results):
         write_json(self.record_path(method, seed), {
-            "method": method, "seed": seed, "status": status, "diverged_epoch": diverged_epoch, "preset": preset,
+            "method": method, "seed": seed, "status": status, "diverged_epoch": diverged_epoch, "preset": as_written(preset),
             "provenance": prov, "epochs": epochs, "results": results})
 
     def bma_path(self, seed, budget):
