@@ -19,6 +19,7 @@ import java.util.stream.Stream;
  *   swa.log                  the progress log
  *   models/*.zip             the networks evaluated last, each with its SHA-256 (FILE.sha256)
  *   models/swa-seedK-snapshots/, models/fge-seedK-snapshotN.zip   snapshots kept for geometry and ensemble-gap
+ *   models/swag-seedK.bin, models/swag-seedK-probs.bin   SWAG's state and its model average's test probabilities
  *   geometry/, geometry.md   swa geometry's output and report section
  *   ensemble-gap/, ensemble-gap.md, parity.csv, parity.md   likewise for swa ensemble-gap and swa parity
  *   peer/                    the PyTorch peer's results directory, if put there; swa report compares with it
@@ -71,6 +72,22 @@ public record ResultsDirectory(Path root) {
     /** {@code models/swa-seedK-snapshots/epoch-E.zip}: the network averaged into SWA after epoch E (1-based). */
     public Path swaSnapshot(int seed, int epoch) {
         return swaSnapshots(seed).resolve("epoch-" + epoch + ".zip");
+    }
+
+    /**
+     * {@code models/swag-seedK.bin}: seed K's SWAG (mean, diagonal variance, deviations) as
+     * {@code org.swa4j.core.Swag#save} writes it, after the last weights it collected, with its SHA-256.
+     */
+    public Path swagState(int seed) {
+        return models().resolve("swag-seed" + seed + ".bin");
+    }
+
+    /**
+     * {@code models/swag-seedK-probs.bin}: the test probabilities of seed K's SWAG model average at each
+     * SWAG budget, with the test labels, with its SHA-256; MultiSWAG averages these files.
+     */
+    public Path swagProbabilities(int seed) {
+        return models().resolve("swag-seed" + seed + "-probs.bin");
     }
 
     /**

@@ -11,6 +11,9 @@ public final class RunSeeds {
     /** Offset of the BatchNorm-update stream from the run's seed. */
     private static final long BATCH_NORM_OFFSET = 0x5EED_B00BL;
 
+    /** Offset of SWAG's sampling seed from the run's seed. */
+    private static final long SWAG_SAMPLING_OFFSET = 0x5A6B_0000L;
+
     /** Multiplier of the seed in ND4J's generator seed of a training pass. */
     private static final long PASS_MULTIPLIER = 1_000_003L;
 
@@ -45,5 +48,16 @@ public final class RunSeeds {
      */
     public static long trainingPass(long seed, int epoch) {
         return seed * PASS_MULTIPLIER + epoch;
+    }
+
+    /**
+     * SWAG's draws of seed k's Bayesian model average: {@code 0x5A6B0000 + k}. Every average of the seed
+     * (each SWAG budget, and {@code swa swag} replaying the run) starts a fresh
+     * {@code new SplittableRandom(swagSampling(k))}; sample s is drawn from its s-th {@code nextLong()}
+     * ({@code org.swa4j.core.Swag#sample}), so the samples of an average do not depend on when or how
+     * often it is computed.
+     */
+    public static long swagSampling(long seed) {
+        return SWAG_SAMPLING_OFFSET + seed;
     }
 }

@@ -18,5 +18,6 @@ class RunSeedsTest {
         assertEquals(1_592_635_403L + 1, RunSeeds.batchNormData(1), "0x5EEDB00B = 1,592,635,403");
         assertEquals(7 * 1_000_003L + 4, RunSeeds.trainingPass(7, 4));
         assertEquals(16_000_048L + 2, RunSeeds.trainingPass(16, 2), "16 x 1,000,003 = 16,000,048");
+        assertEquals(1_516_961_792L + 3, RunSeeds.swagSampling(3), "0x5A6B0000 = 1,516,961,792, as the PyTorch peer's");
     }
 }
