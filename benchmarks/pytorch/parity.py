@@ -81,7 +81,7 @@ def write_multiswag(p, out, threads):
     for seed, (status, diverged_epoch, rows, results) in outcome.items():
         out.write_record("multiswag", seed, status, diverged_epoch, p, prov, rows, results)
     finals = ", ".join(f"seed {k} {r[-1]['accuracy']:.2f}%" if r else f"seed {k} {s}" for k, (s, _, _, r) in outcome.items())
-    out.log(f"multiswag of {p['swag']['multiswag_models']} seeds each: {finals}")
+    out.log(f"multiswag of {presets.swag_options(p)['multiswag_models']} seeds each: {finals}")
     return True
 
 

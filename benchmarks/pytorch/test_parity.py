@@ -399,20 +399,28 @@ class SwagPresetTest(unittest.TestCase):
         self.assertEqual(p["swag"], self.BLOCK)
         self.assertEqual(presets.problems(p), [])
         self.assertEqual(presets.swag_budgets(p), [1.5])  # null: the largest of swa.budgets
-        q = self.quick_with(["swag"], dict(self.BLOCK, budgets=[1, 1.25]))
+        q = self.quick_with(["swa", "swag"], dict(self.BLOCK, budgets=[1.25, 1]))
         self.assertEqual((presets.swag_budgets(q), presets.problems(q)), ([1.0, 1.25], []))
 
+    def test_absent_block_and_absent_keys_take_swa4js_defaults(self):
+        p = self.quick_with(["swa", "swag", "multiswag"], None)
+        self.assertEqual((presets.problems(p), presets.swag_options(p)), ([], self.BLOCK))
+        partial = self.quick_with(["swa", "swag"], {"rank": 0, "scale": 1.0})
+        self.assertEqual(partial["swag"], dict(self.BLOCK, rank=0, scale=1.0))
+
     def test_bad_blocks_are_refused_by_value(self):
-        self.assertIn("need a \"swag\" block", " ".join(presets.problems(self.quick_with(["swag"], None))))
-        bad = self.quick_with(["swag", "multiswag"], {"rank": 1, "scale": -0.5, "samples": 0, "multiswag_models": 20,
-                                                      "budgets": [0.5, 2]})
+        bad = self.quick_with(["swa", "swag", "multiswag"], {"rank": 1, "scale": -0.5, "samples": 0, "multiswag_models": 20,
+                                                             "budgets": [0.5, 1.5, 1.5]})
         text = " ".join(presets.problems(bad))
-        for part in ("swag.rank = 1", "swag.scale = -0.5", "swag.samples = 0", "swag.multiswag_models = 20",
-                     "swag budget 0.5 ends at epoch 3", "swag budget 2.0 ends at epoch 12"):
+        for part in ("swag.rank = 1", "swag.scale = -0.5", "swag.samples = 0", "swag.multiswag_models = 20; must be in [2, seeds",
+                     "swag.budgets contains 0.5; each must be one of swa.budgets [1.0, 1.25, 1.5]", "swag.budgets lists 1.5 twice"):
             self.assertIn(part, text)
-        self.assertIn("list swag too", " ".join(presets.problems(self.quick_with(["multiswag"], dict(self.BLOCK)))))
+        self.assertIn("swag.multiswag_models = 1", " ".join(presets.problems(
+            self.quick_with(["swa", "swag", "multiswag"], dict(self.BLOCK, multiswag_models=1)))))
+        self.assertIn("list swa too", " ".join(presets.problems(self.quick_with(["sgd", "swag"], dict(self.BLOCK)))))
+        self.assertIn("list swag too", " ".join(presets.problems(self.quick_with(["swa", "multiswag"], dict(self.BLOCK)))))
         with self.assertRaisesRegex(presets.PresetError, "swag.temperature"):
-            self.quick_with(["swag"], dict(self.BLOCK, temperature=1))
+            self.quick_with(["swa", "swag"], dict(self.BLOCK, temperature=1))
 
 
 class EndToEndTest(unittest.TestCase):
@@ -454,7 +462,7 @@ class RecordsTest(unittest.TestCase):
             self.assertNotIn("swag", json.loads((Path(tmp) / "run.json").read_text())["preset"])
             self.assertNotIn("swag", out.record("swa", 1)["preset"])
             block = {"rank": 20, "scale": 0.5, "samples": 30, "multiswag_models": 3, "budgets": None}
-            with_block = tiny_swag_preset(["swag"], block)
+            with_block = tiny_swag_preset(["swa", "swag"], block)
             out.write_record("swag", 1, "finished", None, with_block, {}, [], [])
             self.assertEqual(out.record("swag", 1)["preset"]["swag"], block)
 
@@ -462,8 +470,7 @@ class RecordsTest(unittest.TestCase):
 class SwagEndToEndTest(unittest.TestCase):
     def test_swag_at_scale_zero_is_the_swa_solution(self):
         # one draw at scale 0 is the mean, BatchNorm-updated on pass e as SWA's evaluation after epoch e
-        p = tiny_swag_preset(["swa", "swag"], {"rank": 2, "scale": 0.0, "samples": 1, "multiswag_models": 1,
-                                               "budgets": [1.0, 1.5]})
+        p = tiny_swag_preset(["swa", "swag"], {"rank": 2, "scale": 0.0, "samples": 1, "budgets": [1.0, 1.5]})
         run = protocol.SeedRun(p, data.open_dataset(p["dataset"], None, 256, 100), 1, lambda line: None)
         out = protocol.run_seed(run)
         swa, swag_results = out["swa"][3], out["swag"][3]

@@ -3,8 +3,8 @@
 A preset is a built-in name (swa-experiments/src/main/resources/presets/NAME.json) or a path; the same
 rules as org.swa4j.experiments.preset.Presets: a path if it ends in .json or is an existing file. Keys are
 those of the Java record Preset (unknown keys are errors, absent lr_schedule is "reference", absent
-swa.keep_snapshots is false; the "swag" block may be absent, and is read when present). The schedules are
-org.swa4j.experiments.runner.Schedules:
+swa.keep_snapshots is false; an absent "swag" block, and each key absent from it, take swa4j's defaults
+SWAG_DEFAULTS, as Preset.SwagOptions). The schedules are org.swa4j.experiments.runner.Schedules:
 
     sgd/swa, epoch e 0-based: t = e / T (T = B for SGD, swa.start for SWA); r = 0.01 (SGD) or swa.lr / lr_init
         lr = lr_init * (1 if t <= 0.5; 1 - (1 - r)(t - 0.5) / 0.4 if t <= 0.9; r otherwise)
@@ -32,6 +32,7 @@ SECTION_KEYS = {
     "swag": ["rank", "scale", "samples", "multiswag_models", "budgets"],
     "paper": ["dataset", "model"],
 }
+SWAG_DEFAULTS = {"rank": 20, "scale": 0.5, "samples": 30, "multiswag_models": 3, "budgets": None}
 MODEL_PATTERN = re.compile(r"cnn([1-9][0-9]*)|preresnet([1-9][0-9]*)")
 
 
@@ -82,8 +83,10 @@ def normalised(raw, where):
             p["swa"]["keep_snapshots"] = False
         if p["swa"]["budgets"] is not None:
             p["swa"]["budgets"] = [float(b) for b in p["swa"]["budgets"]]
-    if p["swag"] is not None and p["swag"]["budgets"] is not None:
-        p["swag"]["budgets"] = [float(b) for b in p["swag"]["budgets"]]
+    if p["swag"] is not None:
+        p["swag"] = {k: SWAG_DEFAULTS[k] if v is None else v for k, v in p["swag"].items()}
+        if p["swag"]["budgets"] is not None:
+            p["swag"]["budgets"] = [float(b) for b in p["swag"]["budgets"]]
     for k in ("lr_init", "momentum", "weight_decay"):
         if isinstance(p[k], int):
             p[k] = float(p[k])
@@ -113,10 +116,15 @@ def swa_epochs(p):
     return epochs_at(p, max(p["swa"]["budgets"]))
 
 
+def swag_options(p):
+    """The "swag" block, or swa4j's defaults when the preset has none."""
+    return p["swag"] if p["swag"] is not None else dict(SWAG_DEFAULTS)
+
+
 def swag_budgets(p):
-    """The budgets SWAG and MultiSWAG are evaluated at: swag.budgets, or (null) the largest of swa.budgets."""
-    given = p["swag"]["budgets"]
-    return list(given) if given is not None else [max(p["swa"]["budgets"])]
+    """The budgets SWAG and MultiSWAG are evaluated at, ascending: swag.budgets, or (null) the largest of swa.budgets."""
+    given = swag_options(p)["budgets"]
+    return sorted(given) if given is not None else [max(p["swa"]["budgets"])]
 
 
 def fge_start_epoch(p):
@@ -173,12 +181,10 @@ def problems(p):
             out.append(f"fge = {f}: needs 0 < start_fraction < 1, cycle_epochs > 0, 0 < lr2 <= lr1")
         elif isinstance(p["budget_epochs"], int) and not 1 <= fge_start_epoch(p) < p["budget_epochs"]:
             out.append(f"fge starts at epoch {fge_start_epoch(p)} of {p['budget_epochs']}; must leave at least one epoch")
-    swa_run = [m for m in methods if m in ("swa", "swag", "multiswag")]
-    if swa_run:
+    if "swa" in methods:
         s = p["swa"]
         if not s or not s["budgets"] or not isinstance(s["start"], int) or not isinstance(s["every_epochs"], int):
-            out.append(f"methods {swa_run} train the SWA run: they need a \"swa\" section with start, lr, every_epochs, "
-                       f"budgets; got {s}")
+            out.append(f"method swa needs a \"swa\" section with start, lr, every_epochs, budgets; got {s}")
         else:
             if s["schedule"] != "swa":
                 out.append(f"swa.schedule = '{s['schedule']}': the PyTorch peer implements \"swa\" only (not cyclic)")
@@ -202,18 +208,13 @@ def problems(p):
 
 
 def swag_problems(p, methods):
-    """What is wrong with the "swag" block of a preset that lists swag or multiswag."""
+    """What is wrong with a preset that lists swag or multiswag (org.swa4j.experiments.preset.PresetValidator's rules)."""
     out = []
+    if "swag" in methods and "swa" not in methods:
+        out.append("method swag collects the weights SWA averages, along the SWA run: list swa too")
     if "multiswag" in methods and "swag" not in methods:
-        out.append("method multiswag pools the swag runs of several seeds: list swag too")
-    s = p["swa"]
-    if not s or not s["budgets"] or not isinstance(s["start"], int) or not isinstance(s["every_epochs"], int):
-        return out  # reported with the "swa" section: SWAG collects where SWA averages
-    g = p["swag"]
-    if g is None:
-        out.append(f"methods {[m for m in methods if m in ('swag', 'multiswag')]} need a \"swag\" block with "
-                   f"{SECTION_KEYS['swag']}")
-        return out
+        out.append("method multiswag mixes the swag results of several seeds: list swag too")
+    g = swag_options(p)
     whole = lambda v: isinstance(v, int) and not isinstance(v, bool)
     if not whole(g["rank"]) or g["rank"] < 0 or g["rank"] == 1:
         out.append(f"swag.rank = {g['rank']}; must be 0 (SWAG-Diagonal) or >= 2")
@@ -221,20 +222,21 @@ def swag_problems(p, methods):
         out.append(f"swag.scale = {g['scale']}; must be finite and >= 0")
     if not whole(g["samples"]) or g["samples"] < 1:
         out.append(f"swag.samples = {g['samples']}; must be >= 1")
-    if "multiswag" in methods:
-        m = g["multiswag_models"]
-        if not whole(m) or m < 1:
-            out.append(f"swag.multiswag_models = {m}; must be >= 1")
-        elif whole(p["seeds"]) and m > p["seeds"]:
-            out.append(f"swag.multiswag_models = {m} pools the swag runs of {m} seeds; the run has {p['seeds']}")
-    if g["budgets"] is not None:
-        if not g["budgets"] or len(set(g["budgets"])) != len(g["budgets"]):
-            out.append(f"swag.budgets = {g['budgets']}; list each budget once, or null for the largest of swa.budgets")
-        elif isinstance(p["budget_epochs"], int) and p["budget_epochs"] >= 1 and all(b > 0 for b in s["budgets"]):
-            for b in g["budgets"]:
-                if not 0 < b or not s["start"] <= epochs_at(p, b) <= swa_epochs(p):
-                    out.append(f"swag budget {b} ends at epoch {epochs_at(p, b) if b > 0 else b}, outside the SWA run's "
-                               f"epochs {s['start']}..{swa_epochs(p)} that SWAG collects in")
+    seeds = p["seeds"] if whole(p["seeds"]) else math.inf
+    if "multiswag" in methods and (not whole(g["multiswag_models"]) or not 2 <= g["multiswag_models"] <= seeds):
+        out.append(f"swag.multiswag_models = {g['multiswag_models']}; must be in [2, seeds = {p['seeds']}]")
+    budgets = g["budgets"]
+    if budgets is not None:
+        swa = (p["swa"] or {}).get("budgets") or []
+        if not budgets:
+            out.append("swag.budgets is empty; list some of swa.budgets, or null for the largest of them")
+        seen = set()
+        for b in budgets:
+            if b not in swa:
+                out.append(f"swag.budgets contains {b}; each must be one of swa.budgets {swa}")
+            elif b in seen:
+                out.append(f"swag.budgets lists {b} twice")
+            seen.add(b)
     return out
 
 

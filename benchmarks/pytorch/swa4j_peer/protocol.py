@@ -275,7 +275,7 @@ def swa_job(run):
     total = presets.swa_epochs(p)
     model, optimiser = run.network()
     swa = Average(model)
-    posterior = swag.Swag(model, p["swag"]["rank"]) if with_swag else None
+    posterior = swag.Swag(model, presets.swag_options(p)["rank"]) if with_swag else None
     swag_at = {presets.epochs_at(p, b): b for b in presets.swag_budgets(p)} if with_swag else {}
     work = None
     rows = {"swa": [], "swag": []}
@@ -308,7 +308,7 @@ def swa_job(run):
                 run.bma[b] = bayesian_average(run, posterior, work, e)
                 g = prediction_metrics(run.bma[b], run.data.test_labels)
                 results["swag"].append(budget_result(b, e + 1, g))
-                text += (f" | swag (n={posterior.count}, {len(posterior.deviations)} deviations, S={p['swag']['samples']}) "
+                text += (f" | swag (n={posterior.count}, {len(posterior.deviations)} deviations, S={presets.swag_options(p)['samples']}) "
                          f"test {g[0]:.2f}% nll {g[1]:.4f}")
             seconds = time.perf_counter() - start
             rows["swa"].append(epoch_row(e + 1, lr, loss, acc, m, seconds))
@@ -327,7 +327,7 @@ def swa_job(run):
 
 def bayesian_average(run, posterior, work, epoch):
     """The SWAG model average after 0-based epoch `epoch`: draw s BatchNorm-updated on pass epoch + s."""
-    g = run.p["swag"]
+    g = presets.swag_options(run.p)
     return swag.bayesian_average(posterior, work, swag_sample_seeds(run.seed, g["samples"]), g["scale"],
                                  lambda net, s: run.recalibrate(net, epoch + s), run.probabilities)
 
@@ -369,7 +369,7 @@ def multiswag_job(p, out):
         raise SeedsMissing(missing)
     outcome = {}
     for k in range(1, n + 1):
-        members = swag.multiswag_members(k, n, p["swag"]["multiswag_models"])
+        members = swag.multiswag_members(k, n, presets.swag_options(p)["multiswag_models"])
         diverged = [swag_records[j] for j in members if swag_records[j]["status"] == "diverged"]
         if diverged:
             outcome[k] = ("diverged", diverged[0]["diverged_epoch"], [], [])
