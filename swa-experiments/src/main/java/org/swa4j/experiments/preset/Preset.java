@@ -2,6 +2,8 @@ package org.swa4j.experiments.preset;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import org.swa4j.data.Normalisation;
 
 /**
@@ -36,20 +38,22 @@ import org.swa4j.data.Normalisation;
  *                      {@code "constant"} (lrInit for every epoch of the SGD and SWA runs)
  * @param momentum      heavy-ball momentum (PyTorch SGD semantics)
  * @param weightDecay   coupled L2 weight decay (added to the gradient, PyTorch {@code weight_decay})
- * @param methods       subset of sgd, ema, fge, swa
+ * @param methods       subset of sgd, ema, fge, swa, swag, multiswag
  * @param ema           EMA options
  * @param fge           FGE options
  * @param swa           SWA options
+ * @param swag          SWAG and MultiSWAG options; absent (null, and left out of the JSON) = {@link SwagOptions#DEFAULTS}
  * @param pretrained    path of a saved DL4J model to start from (ImageNet preset), else null
  * @param paper         the paper's rows this preset reproduces, or null
  */
 public record Preset(String name, String description, String dataset, String model, String layers,
         Integer trainLimit, Integer testLimit, boolean augment, String normalisation, int seeds, int batchSize, int budgetEpochs,
         double lrInit, String lrSchedule, double momentum, double weightDecay, List<String> methods,
-        EmaOptions ema, FgeOptions fge, SwaOptions swa, String pretrained, PaperMatch paper) {
+        EmaOptions ema, FgeOptions fge, SwaOptions swa, @JsonInclude(JsonInclude.Include.NON_NULL) SwagOptions swag,
+        String pretrained, PaperMatch paper) {
 
-    /** The methods a preset can compare. */
-    public static final List<String> METHODS = List.of("sgd", "ema", "fge", "swa");
+    /** The methods a preset can compare, in report order. */
+    public static final List<String> METHODS = List.of("sgd", "ema", "fge", "swa", "swag", "multiswag");
 
     /** The learning-rate schedules of the SGD and SWA runs. */
     public static final List<String> LR_SCHEDULES = List.of("reference", "constant");
@@ -67,7 +71,16 @@ public record Preset(String name, String description, String dataset, String mod
         }
     }
 
-    /** A preset without a {@code normalisation} (the data set's default). */
+    /** A preset without a {@code swag} block. */
+    public Preset(String name, String description, String dataset, String model, String layers, Integer trainLimit,
+            Integer testLimit, boolean augment, String normalisation, int seeds, int batchSize, int budgetEpochs, double lrInit,
+            String lrSchedule, double momentum, double weightDecay, List<String> methods, EmaOptions ema, FgeOptions fge,
+            SwaOptions swa, String pretrained, PaperMatch paper) {
+        this(name, description, dataset, model, layers, trainLimit, testLimit, augment, normalisation, seeds, batchSize, budgetEpochs,
+                lrInit, lrSchedule, momentum, weightDecay, methods, ema, fge, swa, null, pretrained, paper);
+    }
+
+    /** A preset without a {@code normalisation} (the data set's default) and without a {@code swag} block. */
     public Preset(String name, String description, String dataset, String model, String layers, Integer trainLimit,
             Integer testLimit, boolean augment, int seeds, int batchSize, int budgetEpochs, double lrInit, String lrSchedule,
             double momentum, double weightDecay, List<String> methods, EmaOptions ema, FgeOptions fge, SwaOptions swa,
@@ -139,10 +152,55 @@ public record Preset(String name, String description, String dataset, String mod
     }
 
     /**
+     * SWA-Gaussian along the SWA run (method {@code swag}) and MultiSWAG over seeds (method
+     * {@code multiswag}). A key left out takes its default ({@link #DEFAULTS}).
+     *
+     * @param rank            K, the deviations kept for the low-rank covariance; 0 = SWAG-Diagonal (default 20)
+     * @param scale           the sample scale: 1/2 draws from N(mean, Sigma) (default 0.5)
+     * @param samples         S, the networks drawn for each Bayesian model average (default 30)
+     * @param multiswagModels M, the SWAG models each MultiSWAG result mixes, 2..seeds (default 3)
+     * @param budgets         the budgets SWAG and MultiSWAG are evaluated at, each one of {@code swa.budgets};
+     *                        null = the largest of them
+     */
+    public record SwagOptions(Integer rank, Double scale, Integer samples, Integer multiswagModels, List<Double> budgets) {
+
+        /** The defaults: {@code {"rank": 20, "scale": 0.5, "samples": 30, "multiswag_models": 3, "budgets": null}}. */
+        public static final SwagOptions DEFAULTS = new SwagOptions(null, null, null, null, null);
+
+        /** Keys left out take their defaults. */
+        public SwagOptions {
+            rank = rank == null ? 20 : rank;
+            scale = scale == null ? 0.5 : scale;
+            samples = samples == null ? 30 : samples;
+            multiswagModels = multiswagModels == null ? 3 : multiswagModels;
+            budgets = budgets == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(budgets));
+        }
+    }
+
+    /**
      * The paper's rows ({@code paper/table1.csv}, {@code paper/fge_cifar100.csv}) that match this
      * preset, by their {@code dataset} and {@code model} columns.
      */
     public record PaperMatch(String dataset, String model) {
+    }
+
+    /** The SWAG options: the {@code swag} block, or the defaults when it is absent. */
+    public SwagOptions swagOptions() {
+        return swag == null ? SwagOptions.DEFAULTS : swag;
+    }
+
+    /** The budgets SWAG and MultiSWAG are evaluated at, ascending: {@code swag.budgets}, or the largest of {@code swa.budgets}. */
+    public List<Double> swagBudgets() {
+        return swagBudgets(swagOptions());
+    }
+
+    /** The budgets of SWAG settings {@code g} for this preset, ascending: {@code g.budgets()}, or the largest of {@code swa.budgets}. */
+    public List<Double> swagBudgets(SwagOptions g) {
+        List<Double> given = g.budgets();
+        if (given != null) {
+            return given.stream().sorted().toList();
+        }
+        return List.of(swa.budgets().stream().mapToDouble(Double::doubleValue).max().orElse(1.0));
     }
 
     /** Number of epochs of the SWA run: round(max budget * B). */
@@ -181,19 +239,19 @@ public record Preset(String name, String description, String dataset, String mod
         }
         FgeOptions f = new FgeOptions(fge.startFraction(), fge.cycleEpochs(), fge.lr1(), fge.lr2(), null);
         return new Preset(name, description, dataset, model, layers, trainLimit, testLimit, augment, normalisation, seeds, batchSize,
-                fgeBudgetEpochs(), lrInit, lrSchedule, momentum, weightDecay, methods, ema, f, swa, pretrained, paper);
+                fgeBudgetEpochs(), lrInit, lrSchedule, momentum, weightDecay, methods, ema, f, swa, swag, pretrained, paper);
     }
 
     /** A copy with another number of seeds. */
     public Preset withSeeds(int n) {
         return new Preset(name, description, dataset, model, layers, trainLimit, testLimit, augment, normalisation, n, batchSize,
-                budgetEpochs, lrInit, lrSchedule, momentum, weightDecay, methods, ema, fge, swa, pretrained, paper);
+                budgetEpochs, lrInit, lrSchedule, momentum, weightDecay, methods, ema, fge, swa, swag, pretrained, paper);
     }
 
     /** A copy with another layer implementation. */
     public Preset withLayers(String l) {
         return new Preset(name, description, dataset, model, l, trainLimit, testLimit, augment, normalisation, seeds, batchSize,
-                budgetEpochs, lrInit, lrSchedule, momentum, weightDecay, methods, ema, fge, swa, pretrained, paper);
+                budgetEpochs, lrInit, lrSchedule, momentum, weightDecay, methods, ema, fge, swa, swag, pretrained, paper);
     }
 
     /**
@@ -206,6 +264,6 @@ public record Preset(String name, String description, String dataset, String mod
         FgeOptions f = fge == null || fge.budgetEpochs() == null ? fge : new FgeOptions(fge.startFraction(), fge.cycleEpochs(),
                 fge.lr1(), fge.lr2(), Math.max(1, (int) Math.round((double) fge.budgetEpochs() * b / budgetEpochs)));
         return new Preset(name, description, dataset, model, layers, trainLimit, testLimit, augment, normalisation, seeds, batchSize,
-                b, lrInit, lrSchedule, momentum, weightDecay, methods, ema, f, s, pretrained, paper);
+                b, lrInit, lrSchedule, momentum, weightDecay, methods, ema, f, s, swag, pretrained, paper);
     }
 }

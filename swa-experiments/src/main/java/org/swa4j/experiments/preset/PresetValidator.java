@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Checks a preset before anything is trained and lists every problem at once ({@link PresetProblems}).
@@ -14,7 +15,9 @@ import java.util.Set;
  * FGE budget (absent, or positive), start fraction in (0, 1), at least one whole cycle after the start and a whole number of cycles,
  * 0 < lr_2 <= lr_1 (a cycle may be a fraction of an epoch); SWA start in [1, SWA epochs] (not past the end), every budget positive with at
  * least one averaging epoch before it, schedule "swa" or "cyclic" (cyclic needs both cyclic rates, and a start
- * that is a multiple of every_epochs, so that every average is taken at a cycle's end);
+ * that is a multiple of every_epochs, so that every average is taken at a cycle's end); swag only with swa and
+ * multiswag only with swag, the "swag" block's rank 0 or >= 2, scale finite and >= 0, samples >= 1,
+ * multiswag_models in [2, seeds] (with multiswag), budgets null or distinct members of swa.budgets;
  * train/test limits positive; normalisation one of {@code org.swa4j.data.Normalisation}'s names. Then the {@link Environment}: the model name, the data set name and
  * whether its files are present, and the pretrained file.
  */
@@ -120,6 +123,55 @@ public final class PresetValidator {
         }
         if (methods.contains("swa")) {
             swaProblems(p, out);
+        }
+        if (methods.contains("swag") && !methods.contains("swa")) {
+            out.add("method swag collects the weights SWA averages, along the SWA run: list swa too");
+        }
+        if (methods.contains("multiswag") && !methods.contains("swag")) {
+            out.add("method multiswag mixes the swag results of several seeds: list swag too");
+        }
+        if (methods.contains("swag") || methods.contains("multiswag")) {
+            out.addAll(swagProblems(p, p.swagOptions(), methods.contains("multiswag"), field -> "swag." + field));
+        }
+        return out;
+    }
+
+    /**
+     * The problems of SWAG settings {@code g} for preset {@code p} (whose {@code swa} section it reads),
+     * each naming the setting by {@code name} of its JSON key ({@code rank}, {@code scale}, {@code samples},
+     * {@code multiswag_models}, {@code budgets}): the preset's {@code "swag.rank"}, or a command's option.
+     * {@code multiswag}: whether MultiSWAG is wanted (only then is {@code multiswag_models} checked).
+     */
+    public static List<String> swagProblems(Preset p, Preset.SwagOptions g, boolean multiswag, UnaryOperator<String> name) {
+        List<String> out = new ArrayList<>();
+        if (g.rank() < 0 || g.rank() == 1) {
+            out.add(name.apply("rank") + " = " + g.rank() + "; must be 0 (SWAG-Diagonal) or >= 2");
+        }
+        if (!(g.scale() >= 0 && g.scale() < Double.POSITIVE_INFINITY)) {
+            out.add(name.apply("scale") + " = " + g.scale() + "; must be finite and >= 0");
+        }
+        if (g.samples() < 1) {
+            out.add(name.apply("samples") + " = " + g.samples() + "; must be >= 1");
+        }
+        if (multiswag && (g.multiswagModels() < 2 || g.multiswagModels() > p.seeds())) {
+            out.add(name.apply("multiswag_models") + " = " + g.multiswagModels() + "; must be in [2, seeds = " + p.seeds() + "]");
+        }
+        List<Double> budgets = g.budgets();
+        if (budgets == null) {
+            return out;
+        }
+        if (budgets.isEmpty()) {
+            out.add(name.apply("budgets") + " is empty; list some of swa.budgets, or null for the largest of them");
+            return out;
+        }
+        List<Double> swa = p.swa() == null || p.swa().budgets() == null ? List.of() : p.swa().budgets();
+        Set<Double> seen = new HashSet<>();
+        for (Double b : budgets) {
+            if (b == null || !swa.contains(b)) {
+                out.add(name.apply("budgets") + " contains " + b + "; each must be one of swa.budgets " + swa);
+            } else if (!seen.add(b)) {
+                out.add(name.apply("budgets") + " lists " + b + " twice");
+            }
         }
         return out;
     }
