@@ -15,8 +15,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ECE uses {@value #BINS} equal-width confidence bins over (0, 1], confidence = max_k p_i[k]
  * (Guo et al., "On Calibration of Modern Neural Networks", ICML 2017, the binning the SWAG and
  * SWA follow-up code uses). The probability floor 1e-12 keeps the NLL finite when a model assigns
- * a label probability 0 in float precision. Rejects batches whose shapes differ, rows that are not
- * one-hot, and non-finite probabilities.
+ * a label probability 0 in float precision. The result carries the bins themselves as a
+ * {@link Reliability} diagram. Rejects batches whose shapes differ, rows that are not one-hot, and
+ * non-finite probabilities.
  */
 public final class MetricsAccumulator {
 
@@ -87,7 +88,8 @@ public final class MetricsAccumulator {
                 ece += (double) binCount[b] / examples * Math.abs(acc - conf);
             }
         }
-        return new PredictionMetrics(examples, 100.0 * correct / examples, nllSum / examples, 100.0 * ece);
+        return new PredictionMetrics(examples, 100.0 * correct / examples, nllSum / examples, 100.0 * ece,
+                Reliability.of(binCount, binCorrect, binConfidence));
     }
 
     private static int labelOf(double[] row, int i) {

@@ -221,7 +221,7 @@ final class TrainingEngine {
                     throw new IllegalStateException(t.method() + " has nothing to evaluate after epoch " + (e + 1) + ", its result at "
                             + "budget " + b.budget() + "; the preset validation should have rejected this");
                 }
-                results.get(t.method()).add(new BudgetResult(b.budget(), e + 1, m.accuracy(), m.nll(), m.ece()));
+                results.get(t.method()).add(new BudgetResult(b.budget(), e + 1, m.accuracy(), m.nll(), m.ece(), m.reliability()));
             }
         }
     }
