@@ -20,6 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.swa4j.core.AveragedModel;
 import org.swa4j.core.AveragingRule;
+import org.swa4j.core.Swag;
 import org.swa4j.experiments.results.AtomicFiles;
 import org.swa4j.experiments.results.Checksums;
 import org.swa4j.experiments.results.Json;
@@ -28,7 +29,8 @@ import org.swa4j.models.graph.FlatGradientUpdater;
 
 /**
  * A job's checkpoint directory. Every epoch E the runner writes {@code net-E.zip} (weights, BN
- * statistics and updater state), optionally {@code average-E.bin} and {@code probs-E.bin}, each
+ * statistics and updater state), optionally {@code average-E.bin}, {@code probs-E.bin} and
+ * {@code swag-E.bin} (the SWAG collected along the SWA run, {@link Swag#save}), each
  * atomically and with its SHA-256 ({@code FILE.sha256}), then commits the epoch by writing
  * {@code state-E.json} (also checksummed), then deletes the files of epochs older than the previous
  * committed one. So the two newest committed epochs are on disk: a process killed at any point leaves
@@ -39,7 +41,7 @@ import org.swa4j.models.graph.FlatGradientUpdater;
 public record Checkpoints(Path dir) {
 
     private static final Pattern STATE = Pattern.compile("state-(\\d+)\\.json");
-    private static final Pattern EPOCH_FILE = Pattern.compile("(net|average|probs|state)-(\\d+)\\.(zip|bin|json)(\\.sha256)?");
+    private static final Pattern EPOCH_FILE = Pattern.compile("(net|average|probs|swag|state)-(\\d+)\\.(zip|bin|json)(\\.sha256)?");
 
     /**
      * The newest committed epoch whose files are all intact, or empty when there is none (a new job, or
@@ -90,7 +92,7 @@ public record Checkpoints(Path dir) {
         if (p != null) {
             return p;
         }
-        for (Path f : List.of(net(e), average(e), probabilities(e))) {
+        for (Path f : List.of(net(e), average(e), probabilities(e), swag(e))) {
             if (f.equals(net(e)) || Files.exists(f) || Checksums.hasChecksum(f)) {
                 p = Checksums.problem(f);
                 if (p != null) {
@@ -115,6 +117,10 @@ public record Checkpoints(Path dir) {
 
     public Path probabilities(int epoch) {
         return dir.resolve("probs-" + epoch + ".bin");
+    }
+
+    public Path swag(int epoch) {
+        return dir.resolve("swag-" + epoch + ".bin");
     }
 
     /** Saves a network with its updater state, atomically and checksummed. */
@@ -175,8 +181,43 @@ public record Checkpoints(Path dir) {
         return a;
     }
 
+    /**
+     * Writes {@code swag}'s state to {@code file} ({@link Swag#save}: exact, written to a temporary file
+     * and renamed), then its checksum; a failed write is a {@link WriteFailedException} naming the file.
+     */
+    public static void saveSwag(Swag<?> swag, Path file) throws IOException {
+        Files.deleteIfExists(Checksums.sidecar(file));
+        try {
+            swag.save(file);
+        } catch (IOException | RuntimeException e) {
+            throw new WriteFailedException(file, e);
+        } finally {
+            Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".part"));
+        }
+        Checksums.record(file);
+    }
+
+    /**
+     * Restores into {@code swag} the state saved by {@link #saveSwag} after checking its checksum and that it
+     * holds {@code expectedCount} collected networks.
+     */
+    public static void loadSwag(Path file, Swag<?> swag, long expectedCount) throws IOException {
+        Checksums.requireIntactIfChecked(file);
+        swag.restore(file);
+        if (swag.count() != expectedCount) {
+            throw new IllegalStateException(file + " holds a SWAG of " + swag.count() + " networks; the checkpoint says "
+                    + expectedCount);
+        }
+    }
+
     /** Writes the files of epoch {@code epoch}: the network, the averaged network and the FGE prediction sum (each optional but the first). */
     public void save(int epoch, ComputationGraph net, AveragedModel<?> average, INDArray probabilities)
+            throws IOException {
+        save(epoch, net, average, probabilities, null);
+    }
+
+    /** As {@link #save(int, ComputationGraph, AveragedModel, INDArray)}, with the SWAG collected along the run (optional). */
+    public void save(int epoch, ComputationGraph net, AveragedModel<?> average, INDArray probabilities, Swag<?> swag)
             throws IOException {
         saveNet(net, net(epoch));
         if (average != null) {
@@ -184,6 +225,9 @@ public record Checkpoints(Path dir) {
         }
         if (probabilities != null) {
             saveArray(probabilities, probabilities(epoch));
+        }
+        if (swag != null) {
+            saveSwag(swag, swag(epoch));
         }
     }
 
