@@ -9,7 +9,7 @@ import org.swa4j.experiments.preset.Preset;
  * One unit of work: a training job for one seed. Job {@code sgd} trains the SGD run and, along the
  * same trajectory, the EMA (it writes the sgd and ema records); job {@code fge} continues from the
  * SGD checkpoint at 80% of the budget (retraining it deterministically if that checkpoint is missing or damaged);
- * job {@code swa} trains the single 1.5-budget SWA run.
+ * job {@code swa} trains the single 1.5-budget SWA run (and SWAG along it).
  */
 public record Cell(String job, int seed) {
 
@@ -39,10 +39,13 @@ public record Cell(String job, int seed) {
         return jobs;
     }
 
-    /** The methods whose records this job writes. */
+    /** The methods whose records this job writes: sgd and ema, fge, or swa and swag (multiswag has no job of its own). */
     public List<String> methods(Preset p) {
         if (job.equals("sgd")) {
             return p.methods().stream().filter(m -> m.equals("sgd") || m.equals("ema")).toList();
+        }
+        if (job.equals("swa")) {
+            return p.methods().stream().filter(m -> m.equals("swa") || m.equals("swag")).toList();
         }
         return List.of(job);
     }

@@ -22,7 +22,9 @@ import org.swa4j.experiments.results.ResultsLock;
 import org.swa4j.experiments.results.RunRecord;
 import org.swa4j.experiments.results.Summary;
 import org.swa4j.experiments.results.SummaryRow;
+import org.swa4j.experiments.results.SwagProvenance;
 import org.swa4j.experiments.results.WriteFailedException;
+import org.swa4j.experiments.swag.MultiSwag;
 import org.swa4j.experiments.train.Networks;
 import org.swa4j.experiments.train.StopRequest;
 import org.swa4j.models.layers.fast.Convolutions;
@@ -31,7 +33,8 @@ import org.swa4j.models.layers.fast.FusedLayerFactory;
 /**
  * Runs a preset's cells (this shard's) into a results directory: validates everything first
  * (listing every problem at once), writes {@code run.json}, runs each unfinished cell (continuing
- * from its checkpoint if there is one), then regenerates {@code summary.csv} and the report.
+ * from its checkpoint if there is one), writes the MultiSWAG records of the seeds whose SWAG members are
+ * all done ({@link MultiSwag}), then regenerates {@code summary.csv} and the report.
  * {@link #resume} does the same from a directory's {@code run.json}.
  *
  * <p>One process at a time writes a directory ({@link ResultsLock}). Results of another swa4j
@@ -192,6 +195,10 @@ public final class ExperimentRunner {
                     throw new RunInterruptedException(m, 1, w);
                 }
             }
+            if (p.methods().contains("multiswag")) {
+                Provenance prov = Provenance.capture(options.threads(), backend(), Networks.layerFactoryName(p)).finished();
+                MultiSwag.writeAvailable(dir, p, SwagProvenance.resolved(p, null), prov, null).forEach(log::line);
+            }
             List<SummaryRow> rows = ReportGenerator.regenerate(dir);
             log.line("summary (" + dir.summary() + "):\n" + Summary.csv(rows).trim());
             log.line("report: " + dir.reportMarkdown());
@@ -232,6 +239,10 @@ public final class ExperimentRunner {
         if (methods.contains("fge")) {
             models.addAll(dir.fgeSnapshots(c.seed()));
         }
+        if (methods.contains("swag")) {
+            models.add(dir.swagState(c.seed()));
+            models.add(dir.swagProbabilities(c.seed()));
+        }
         for (Path f : models.stream().sorted().toList()) {
             if (Files.isRegularFile(f) && Checksums.hasChecksum(f)) {
                 String problem = Checksums.problem(f);
@@ -252,7 +263,8 @@ public final class ExperimentRunner {
         };
     }
 
-    static String backend() {
+    /** The ND4J backend and the settings that change its kernels, as the records' provenance names them. */
+    public static String backend() {
         var env = Nd4j.getExecutioner().getEnvironmentInformation();
         return Nd4j.getBackend().getClass().getSimpleName() + " (BLAS " + env.getProperty("blas.vendor", "?") + ", "
                 + System.getProperty("javacpp.platform.extension", "no platform extension") + "; float convolutions: "

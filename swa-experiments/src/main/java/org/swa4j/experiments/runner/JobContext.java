@@ -14,6 +14,7 @@ import org.swa4j.experiments.results.Json;
 import org.swa4j.experiments.results.Provenance;
 import org.swa4j.experiments.results.ResultsDirectory;
 import org.swa4j.experiments.results.RunRecord;
+import org.swa4j.experiments.results.SwagProvenance;
 import org.swa4j.experiments.train.RunSeeds;
 
 /**
@@ -57,12 +58,24 @@ public record JobContext(Preset preset, Cell cell, ImageDataset data, ResultsDir
         return new Checkpoints(dir.checkpoint(cell.job(), seed()));
     }
 
-    /** Writes the record of {@code method} (atomically). */
+    /** Writes the record of {@code method} (atomically); SWAG's says how it was made ({@link SwagProvenance}). */
     public void writeRecord(String method, String status, Integer divergedEpoch, List<EpochMetrics> epochs,
             List<BudgetResult> results, boolean finished) throws IOException {
         Provenance p = finished ? provenance.finished() : provenance;
+        SwagProvenance swag = method.equals("swag") ? new SwagProvenance(SwagProvenance.resolved(preset, null),
+                "the weights SWA averages, collected along the SWA run", RunSeeds.swagSampling(seed()), null, null) : null;
         Json.write(dir.record(method, seed()), new RunRecord(method, seed(), status, divergedEpoch, preset, p,
-                List.copyOf(epochs), List.copyOf(results)));
+                List.copyOf(epochs), List.copyOf(results), swag));
+    }
+
+    /**
+     * The data set of a results directory's run, opened as the run opened it (limits, normalisation), from
+     * {@code dataDir} if given, else where the run found it; never downloaded.
+     */
+    public static ImageDataset openData(RunOptions options, String dataDir) {
+        RunOptions o = new RunOptions(options.preset(), dataDir != null ? dataDir : options.dataDir(), false, options.threads(),
+                options.shard(), options.command(), options.resultsFormat());
+        return org.swa4j.data.Datasets.open(options.preset().dataset(), Environment.dataOptions(o));
     }
 
     /** Writes the records of all methods of a state as running. */

@@ -125,9 +125,14 @@ public record RunPlan(Preset preset, DatasetSpec data, int trainSize, int testSi
         return e;
     }
 
-    /** Passes over the training data in training mode that only recompute BatchNorm statistics (EMA and SWA evaluations). */
+    /** SWAG's model averages per seed: S samples at each SWAG budget, each one BatchNorm pass and one test pass. */
+    public long swagSamples() {
+        return has("swag") ? (long) preset.swagOptions().samples() * preset.swagBudgets().size() : 0;
+    }
+
+    /** Passes over the training data in training mode that only recompute BatchNorm statistics (EMA, SWA and SWAG evaluations). */
     public long batchNormPasses() {
-        long n = 0;
+        long n = swagSamples();
         if (has("ema")) {
             n += preset.budgetEpochs();
         }
@@ -137,9 +142,9 @@ public record RunPlan(Preset preset, DatasetSpec data, int trainSize, int testSi
         return n;
     }
 
-    /** Passes over the test set (every evaluation, and one per FGE snapshot). */
+    /** Passes over the test set (every evaluation, one per FGE snapshot and one per SWAG sample). */
     public long testPasses() {
-        long n = 0;
+        long n = swagSamples();
         if (has("sgd") || has("ema")) {
             n += (long) preset.budgetEpochs() * ((has("sgd") ? 1 : 0) + (has("ema") ? 1 : 0));
         }
@@ -210,6 +215,16 @@ public record RunPlan(Preset preset, DatasetSpec data, int trainSize, int testSi
                     avg.isEmpty() ? "-" : avg.get(0).toString()));
             swaBudgetEpochs().forEach((b, e) -> sb.append(String.format(Locale.ROOT, "  budget %s: the evaluation after epoch %d%n",
                     num(b), e)));
+        }
+        if (has("swag")) {
+            Preset.SwagOptions g = p.swagOptions();
+            sb.append(String.format(Locale.ROOT, "SWAG along it: collected where SWA averages, rank %d; at budgets %s the model average of "
+                    + "%d draws at scale %s, each with one BatchNorm pass and one test pass (%d of each per seed)%n", g.rank(),
+                    p.swagBudgets(), g.samples(), num(g.scale()), swagSamples()));
+            if (has("multiswag")) {
+                sb.append(String.format(Locale.ROOT, "MultiSWAG: the mean of the SWAG model averages of seeds k..k+%d (cyclic), once "
+                        + "every seed has run%n", g.multiswagModels() - 1));
+            }
         }
         double seconds = secondsPerSeed(trainRate, inferenceRate);
         sb.append(String.format(Locale.ROOT, "%nwork per seed: %d training epochs (%,d images), %d BatchNorm passes, %d test passes%n",

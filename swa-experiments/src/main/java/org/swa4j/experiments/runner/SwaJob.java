@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.swa4j.core.AveragingListener;
 import org.swa4j.experiments.preset.Preset;
 import org.swa4j.experiments.train.Networks;
 import org.swa4j.experiments.train.RunSeeds;
@@ -17,7 +18,8 @@ import org.swa4j.experiments.train.RunSeeds;
  * run. With {@code swa.keep_snapshots} every network averaged in is also kept
  * ({@code models/swa-seedK-snapshots/epoch-E.zip}). It leaves {@code models/swa-seedK.zip}, the
  * average evaluated after the last epoch with the BatchNorm statistics of that evaluation, which gives
- * the recorded SWA error at the largest budget.
+ * the recorded SWA error at the largest budget. With {@code swag} among the methods, a {@link SwagTrack}
+ * rides on the same run and collects where SWA averages (the same trigger).
  */
 final class SwaJob {
 
@@ -30,10 +32,15 @@ final class SwaJob {
         for (Double b : p.swa().budgets()) {
             budgets.add(new Track.Budget(b, p.epochsAt(b)));
         }
-        Track swa = AveragedTrack.swa(ctx, Schedules.swaAveraging(p), budgets,
-                p.swa().keepSnapshots() ? epoch -> ctx.dir().swaSnapshot(ctx.seed(), epoch) : null);
+        AveragingListener.Trigger averaging = Schedules.swaAveraging(p);
+        List<Track> tracks = new ArrayList<>();
+        tracks.add(AveragedTrack.swa(ctx, averaging, budgets,
+                p.swa().keepSnapshots() ? epoch -> ctx.dir().swaSnapshot(ctx.seed(), epoch) : null));
+        if (p.methods().contains("swag")) {
+            tracks.add(new SwagTrack(ctx, averaging));
+        }
         return new TrainingEngine.Job(() -> Networks.create(p, ctx.data(), RunSeeds.initialisation(ctx.seed())), 0, p.swaEpochs(),
-                Schedules.swaRate(p, Networks.iterationsPerEpoch(p, ctx.data())), List.of(swa), null, null, List.of());
+                Schedules.swaRate(p, Networks.iterationsPerEpoch(p, ctx.data())), List.copyOf(tracks), null, null, List.of());
     }
 
     static void run(JobContext ctx) throws IOException {

@@ -6,14 +6,15 @@ import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.swa4j.core.AveragedModel;
+import org.swa4j.core.Swag;
 import org.swa4j.experiments.metrics.PredictionMetrics;
 
 /**
  * One method along a job's training run, with its own record ({@code runs/METHOD-seedK.json}): what it
  * takes from the live network after each step and each epoch, how it is evaluated, at which epochs its
  * results are, what of it goes into the job's checkpoint, and the model it leaves. {@link TrainingEngine}
- * calls it; the methods are {@link LiveTrack} (SGD: the live network), {@link AveragedTrack} (EMA, SWA)
- * and {@link EnsembleTrack} (FGE).
+ * calls it; the methods are {@link LiveTrack} (SGD: the live network), {@link AveragedTrack} (EMA, SWA),
+ * {@link EnsembleTrack} (FGE) and {@link SwagTrack} (SWAG).
  */
 interface Track {
 
@@ -39,7 +40,7 @@ interface Track {
     }
 
     /** Test metrics after epoch {@code epoch} (0-based), or null while there is nothing to evaluate. */
-    PredictionMetrics evaluate(ComputationGraph net, int epoch);
+    PredictionMetrics evaluate(ComputationGraph net, int epoch) throws IOException;
 
     /** This track's part of the epoch's progress line ({@code m} may be null). */
     String describe(PredictionMetrics m);
@@ -59,6 +60,11 @@ interface Track {
 
     /** The prediction sum saved in the checkpoint ({@code probs-E.bin}), or null. */
     default INDArray probabilities() {
+        return null;
+    }
+
+    /** The SWAG saved in the checkpoint ({@code swag-E.bin}), or null. */
+    default Swag<?> swag() {
         return null;
     }
 

@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.swa4j.core.AveragedModel;
+import org.swa4j.core.Swag;
 import org.swa4j.data.EpochIterator;
 import org.swa4j.experiments.metrics.PredictionMetrics;
 import org.swa4j.experiments.results.BudgetResult;
@@ -232,8 +233,15 @@ final class TrainingEngine {
             throws IOException {
         AveragedModel<?> average = null;
         INDArray probabilities = null;
+        Swag<?> swag = null;
         int snapshots = 0;
         for (Track t : tracks) {
+            if (t.swag() != null) {
+                if (swag != null) {
+                    throw new IllegalStateException("a checkpoint holds one SWAG; two tracks have one");
+                }
+                swag = t.swag();
+            }
             if (t.average() != null) {
                 if (average != null) {
                     throw new IllegalStateException("a checkpoint holds one average; two tracks have one");
@@ -248,8 +256,8 @@ final class TrainingEngine {
                 snapshots = t.snapshots();
             }
         }
-        ck.save(epochsDone, net, average, probabilities);
+        ck.save(epochsDone, net, average, probabilities, swag);
         ck.commit(new CheckpointState(epochsDone, iteration, average == null ? 0 : average.count(), snapshots, epochs, results,
-                startTime, seconds));
+                startTime, seconds, swag == null ? null : swag.count()));
     }
 }
