@@ -15,7 +15,9 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.swa4j.core.schedule.FgeSchedule;
+import org.swa4j.experiments.metrics.Reliability;
 import org.swa4j.experiments.preset.Preset;
+import org.swa4j.experiments.results.BudgetResult;
 import org.swa4j.experiments.results.AtomicFiles;
 import org.swa4j.experiments.results.EpochMetrics;
 import org.swa4j.experiments.results.RunRecord;
@@ -26,16 +28,22 @@ import org.swa4j.experiments.runner.Schedules;
  * The report's figures as PNG files (XChart): test error against epoch for every method (mean over
  * seeds, as the paper's Figure 3; FGE is its ensemble, EMA and SWA their averages), the learning
  * rates as the runs set them (SGD and SWA per epoch, FGE and cyclic SWA per iteration, with FGE's
- * snapshot points), and test accuracy against budget with 95% confidence intervals, the methods side
- * by side at each budget.
+ * snapshot points), test accuracy against budget with 95% confidence intervals, the methods side
+ * by side at each budget, and the reliability diagrams of SGD, SWA, SWAG and MultiSWAG: accuracy against
+ * confidence in the ECE's 15 bins at each method's largest budget, the seeds' bins pooled
+ * ({@link Reliability#pooled}), with the diagonal of perfect calibration.
  */
 public final class Plots {
 
     public static final String TEST_ERROR = "test-error.png";
     public static final String LEARNING_RATE = "learning-rate.png";
     public static final String ACCURACY_BUDGET = "accuracy-budget.png";
+    public static final String RELIABILITY = "reliability.png";
 
     private static final List<String> METHODS = List.of("sgd", "ema", "fge", "swa");
+    private static final List<String> BUDGET_METHODS = List.of("sgd", "ema", "fge", "swa", "swag", "multiswag");
+    /** The methods whose reliability diagrams are drawn. */
+    static final List<String> RELIABILITY_METHODS = List.of("sgd", "swa", "swag", "multiswag");
 
     private Plots() {
     }
@@ -62,13 +70,13 @@ public final class Plots {
         XYChart budget = chart("Test accuracy against budget: mean and 95% CI over seeds", "budget (x SGD budget)",
                 "test accuracy (%)");
         double width = 0.06;
-        for (int k = 0; k < METHODS.size(); k++) {
-            String method = METHODS.get(k);
+        for (int k = 0; k < BUDGET_METHODS.size(); k++) {
+            String method = BUDGET_METHODS.get(k);
             List<SummaryRow> rows = summary.stream().filter(r -> r.method().equals(method)).toList();
             if (rows.isEmpty()) {
                 continue;
             }
-            double offset = (k - (METHODS.size() - 1) / 2.0) * width / (METHODS.size() - 1);
+            double offset = (k - (BUDGET_METHODS.size() - 1) / 2.0) * width / (BUDGET_METHODS.size() - 1);
             double[] x = rows.stream().mapToDouble(r -> r.budget() + offset).toArray();
             double[] y = rows.stream().mapToDouble(SummaryRow::accMean).toArray();
             double[] e = rows.stream().mapToDouble(r -> Double.isFinite(r.accCi95High()) ? r.accCi95High() - r.accMean() : 0).toArray();
@@ -79,7 +87,53 @@ public final class Plots {
         if (save(budget, dir.resolve(ACCURACY_BUDGET))) {
             written.add(ACCURACY_BUDGET);
         }
+        if (save(reliability(records), dir.resolve(RELIABILITY))) {
+            written.add(RELIABILITY);
+        }
         return written;
+    }
+
+    /** Accuracy against confidence per bin for {@link #RELIABILITY_METHODS}, and the diagonal; no series without diagrams. */
+    private static XYChart reliability(List<RunRecord> records) {
+        XYChart c = chart("Reliability at the largest budget, seeds pooled (15 confidence bins)", "confidence (%)", "accuracy (%)");
+        for (String method : RELIABILITY_METHODS) {
+            pooledReliability(records, method).ifPresent(r -> {
+                List<Double> x = new ArrayList<>();
+                List<Double> y = new ArrayList<>();
+                for (int b = 0; b < r.count().size(); b++) {
+                    if (r.count().get(b) > 0) {
+                        x.add(r.confidence().get(b));
+                        y.add(r.accuracy().get(b));
+                    }
+                }
+                XYSeries s = c.addSeries(label(method), x.stream().mapToDouble(Double::doubleValue).toArray(),
+                        y.stream().mapToDouble(Double::doubleValue).toArray());
+                s.setMarker(SeriesMarkers.CIRCLE);
+            });
+        }
+        if (!c.getSeriesMap().isEmpty()) {
+            XYSeries diagonal = c.addSeries("perfect calibration", new double[] {0, 100}, new double[] {0, 100});
+            diagonal.setMarker(SeriesMarkers.NONE);
+            diagonal.setLineColor(Color.GRAY);
+        }
+        return c;
+    }
+
+    /**
+     * The reliability diagram of {@code method} at its largest budget over the finished records that carry
+     * one, the seeds' bins pooled; empty when none does (records written before diagrams were recorded).
+     */
+    public static java.util.Optional<Reliability> pooledReliability(List<RunRecord> records, String method) {
+        List<BudgetResult> largest = new ArrayList<>();
+        for (RunRecord r : records) {
+            if (r.method().equals(method) && r.isFinished()) {
+                r.results().stream().max(java.util.Comparator.comparingDouble(BudgetResult::budget)).ifPresent(largest::add);
+            }
+        }
+        double top = largest.stream().mapToDouble(BudgetResult::budget).max().orElse(Double.NaN);
+        List<Reliability> diagrams = largest.stream().filter(b -> b.budget() == top && b.reliability() != null)
+                .map(BudgetResult::reliability).toList();
+        return diagrams.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Reliability.pooled(diagrams));
     }
 
     private static String label(String method) {
@@ -87,6 +141,8 @@ public final class Plots {
             case "fge" -> "FGE (ensemble)";
             case "ema" -> "EMA (average)";
             case "swa" -> "SWA (average)";
+            case "swag" -> "SWAG (model average)";
+            case "multiswag" -> "MultiSWAG";
             default -> method.toUpperCase(java.util.Locale.ROOT);
         };
     }

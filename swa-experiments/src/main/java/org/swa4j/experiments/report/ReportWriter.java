@@ -91,17 +91,50 @@ public final class ReportWriter {
         md.append("## Setup\n\n").append(setup).append('\n');
         md.append("## Per seed\n\n").append(markdown(perSeed)).append('\n');
         md.append("Raw data: `summary.csv`, one JSON record per method and seed in `runs/`, the log in `swa.log`.\n");
+        Optional<String> swag = swagSection(records);
+        swag.ifPresent(g -> md.append('\n').append(g));
         Optional<String> geometry = section(dir.geometrySection());
         geometry.ifPresent(g -> md.append('\n').append(g.endsWith("\n") ? g : g + "\n"));
         Optional<String> ensembleGap = section(dir.ensembleGapSection());
         ensembleGap.ifPresent(g -> md.append('\n').append(g.endsWith("\n") ? g : g + "\n"));
         Optional<String> parity = section(dir.paritySection());
         parity.ifPresent(g -> md.append('\n').append(g.endsWith("\n") ? g : g + "\n"));
-        String sections = String.join("\n", java.util.stream.Stream.of(geometry, ensembleGap, parity).flatMap(Optional::stream)
+        String sections = String.join("\n", java.util.stream.Stream.of(swag, geometry, ensembleGap, parity).flatMap(Optional::stream)
                 .toList());
         AtomicFiles.writeString(dir.reportMarkdown(), md.toString());
         AtomicFiles.writeString(dir.reportHtml(), html(preset, Finding.of(summary), setup.toString(), table, perSeed,
                 plots, diverged, sections.isEmpty() ? null : sections));
+    }
+
+    /**
+     * How the SWAG and MultiSWAG results were made, from their records ({@code swag} of each record): the
+     * settings, the source and the command, once per distinct combination; empty without such records.
+     */
+    static Optional<String> swagSection(List<RunRecord> records) {
+        java.util.Map<String, List<Integer>> lines = new java.util.LinkedHashMap<>();
+        for (RunRecord r : records) {
+            if (r.swag() == null) {
+                continue;
+            }
+            var g = r.swag().settings();
+            String source = r.swag().source().replace("seed" + r.seed(), "seedK");
+            String line = String.format(Locale.ROOT, "%s: rank %d, scale %s, %d samples, budgets %s%s; %s%s",
+                    r.method().equals("swag") ? "SWAG" : "MultiSWAG",
+                    g.rank(), g.scale(), g.samples(), g.budgets(), r.method().equals("multiswag") ? ", M = " + g.multiswagModels() : "",
+                    r.method().equals("multiswag") ? "the mean of the SWAG model averages of seeds k..k+" + (g.multiswagModels() - 1)
+                            + ", cyclic over the run's seeds" : source,
+                    r.swag().command() == null ? "" : "; computed after the run by `" + r.swag().command() + "`");
+            lines.computeIfAbsent(line, k -> new ArrayList<>()).add(r.seed());
+        }
+        if (lines.isEmpty()) {
+            return Optional.empty();
+        }
+        StringBuilder sb = new StringBuilder("## SWAG and MultiSWAG\n\n");
+        sb.append("SWAG's prediction is the Bayesian model average of S networks drawn from the Gaussian fitted to the weights SWA ")
+                .append("averages, each with its BatchNorm statistics recomputed (S x (one BatchNorm-update pass + one test pass)); ")
+                .append("MultiSWAG mixes the SWAG model averages of M seeds with equal weights.\n\n");
+        lines.forEach((line, seeds) -> sb.append("- ").append(line).append(" (seeds ").append(seeds).append(")\n"));
+        return Optional.of(sb.toString());
     }
 
     /** What the p-value columns of the comparison table are. */
@@ -283,6 +316,11 @@ public final class ReportWriter {
                         + " epochs, lr " + p.fge().lr1() + " -> " + p.fge().lr2() + ", mean softmax of the snapshots)";
                 case "swa" -> "SWA (" + p.swaEpochs() + " epochs, averaging every " + p.swa().everyEpochs()
                         + " epoch(s) from epoch " + p.swa().start() + ", swa_lr " + p.swa().lr() + ", BN update before each evaluation)";
+                case "swag" -> "SWAG along the SWA run (collected where SWA averages, rank " + p.swagOptions().rank()
+                        + "; model average of " + p.swagOptions().samples() + " draws at scale " + p.swagOptions().scale()
+                        + ", each BN-updated; budgets " + p.swagBudgets() + ")";
+                case "multiswag" -> "MultiSWAG (the mean of the SWAG model averages of seeds k..k+"
+                        + (p.swagOptions().multiswagModels() - 1) + ", cyclic)";
                 default -> m;
             });
         }
