@@ -13,7 +13,9 @@ import org.swa4j.experiments.runner.RunOptions;
 /**
  * Combines results directories of the same preset (for example one per {@code --shard}) into one:
  * every finished or diverged record is copied into {@code target/runs/}; records still running are
- * left out (and listed), so the merged summary never claims work that was not done. Nothing is
+ * left out (and listed), so the merged summary never claims work that was not done; a finished SWAG record
+ * brings its model average's probabilities ({@code models/swag-seedK-probs.bin}), which MultiSWAG mixes (one
+ * missing or damaged is refused). Nothing is
  * written unless every source agrees (the number of seeds may differ: the merged grid has the most):
  * directories of another preset configuration or results format,
  * records whose configuration differs from their directory's, and a (method, seed) cell held twice
@@ -79,19 +81,50 @@ public final class Merge {
                 }
             }
         }
+        for (var cell : cells.entrySet()) {
+            RunRecord r = cell.getValue();
+            if (r.method().equals("swag") && r.isFinished()) {
+                Path probabilities = new ResultsDirectory(origin.get(cell.getKey())).swagProbabilities(r.seed());
+                if (!Files.isRegularFile(probabilities)) {
+                    problems.add(probabilities + " is missing, the model averages of the finished " + cell.getKey()
+                            + " that MultiSWAG mixes");
+                } else if (Checksums.problem(probabilities) != null) {
+                    problems.add(Checksums.problem(probabilities));
+                }
+            }
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("nothing merged into " + target + ":\n  - " + String.join("\n  - ", problems));
         }
         Files.createDirectories(target);
         try (ResultsLock lock = ResultsLock.acquire(target, command)) {
-            for (RunRecord r : cells.values()) {
+            for (var cell : cells.entrySet()) {
+                RunRecord r = cell.getValue();
                 Json.write(out.record(r.method(), r.seed()), r);
+                if (r.method().equals("swag") && r.isFinished()) {
+                    copySwagProbabilities(new ResultsDirectory(origin.get(cell.getKey())), out, r.seed());
+                }
             }
             Json.write(out.runOptions(), new RunOptions(first.preset().withSeeds(seeds), first.dataDir(), first.allowDownload(),
                     first.threads(),
                     "merged", command, ResultsFormat.of(first.resultsFormat())));
         }
         return leftOut;
+    }
+
+    /**
+     * Copies seed {@code seed}'s SWAG probabilities ({@link ResultsDirectory#swagProbabilities}, checked before)
+     * with their checksum, so that {@code swa swag} can form MultiSWAG in the merged directory; a file merged
+     * into its own directory stays as it is.
+     */
+    private static void copySwagProbabilities(ResultsDirectory from, ResultsDirectory to, int seed) throws IOException {
+        Path source = from.swagProbabilities(seed);
+        Path target = to.swagProbabilities(seed);
+        if (source.toAbsolutePath().normalize().equals(target.toAbsolutePath().normalize())) {
+            return;
+        }
+        Checksums.requireIntactIfChecked(source);
+        AtomicFiles.writeChecked(target, o -> Files.copy(source, o));
     }
 
     private static String describe(RunRecord r) {
