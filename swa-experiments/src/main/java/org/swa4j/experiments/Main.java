@@ -14,6 +14,7 @@ import org.swa4j.experiments.cli.RunCommand;
 import org.swa4j.experiments.ensemble.EnsembleGapCommand;
 import org.swa4j.experiments.geometry.GeometryCommand;
 import org.swa4j.experiments.posthoc.AverageCommand;
+import org.swa4j.experiments.posthoc.SwagCommand;
 import org.swa4j.experiments.results.CorruptFileException;
 import org.swa4j.experiments.results.ResultsLock;
 import org.swa4j.experiments.results.WriteFailedException;
@@ -40,7 +41,7 @@ import picocli.CommandLine.Command;
                 + "(Izmailov et al., UAI 2018) on DL4J.",
         subcommands = {RunCommand.class, ResumeCommand.class, ReportCommand.class, PresetsCommand.class,
             ModelsCommand.class, MergeCommand.class, GeometryCommand.class, AverageCommand.class, BenchTrainCommand.class,
-            ParityCommand.class, EnsembleGapCommand.class, ShiftCommand.class, CorruptCommand.class})
+            ParityCommand.class, EnsembleGapCommand.class, ShiftCommand.class, CorruptCommand.class, SwagCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

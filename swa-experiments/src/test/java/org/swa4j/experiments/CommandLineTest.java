@@ -22,7 +22,7 @@ class CommandLineTest {
     @Test
     void helpOnEveryCommand() {
         for (String c : new String[] {"run", "resume", "report", "presets", "models", "merge", "geometry", "average",
-            "bench-train", "parity", "ensemble-gap"}) {
+            "bench-train", "parity", "ensemble-gap", "shift", "corrupt", "swag"}) {
             int[] rc = new int[1];
             String text = capture(() -> rc[0] = Main.execute(c, "--help"));
             assertEquals(0, rc[0], c);
@@ -30,6 +30,9 @@ class CommandLineTest {
         }
         String geometry = capture(() -> Main.execute("geometry", "--help"));
         assertTrue(geometry.contains("--line-step") && geometry.contains("--analyses"), geometry);
+        String swag = capture(() -> Main.execute("swag", "--help"));
+        assertTrue(swag.contains("--rank") && swag.contains("--samples") && swag.contains("--multiswag-models")
+                && swag.contains("--budgets") && swag.contains("--force"), swag);
         String average = capture(() -> Main.execute("average", "--help"));
         assertTrue(average.contains("--bn-data") && average.contains("--out"), average);
         int[] refused = new int[1];
@@ -38,7 +41,7 @@ class CommandLineTest {
         assertTrue(missing.contains("swa: without DIR, --sgd, --swa, --data and --out are all required"), missing);
         String top = capture(() -> Main.execute("--help"));
         for (String c : new String[] {"run", "resume", "report", "presets", "models", "merge", "geometry", "average",
-            "bench-train", "parity", "ensemble-gap"}) {
+            "bench-train", "parity", "ensemble-gap", "shift", "corrupt", "swag"}) {
             assertTrue(top.contains(c), top);
         }
     }
