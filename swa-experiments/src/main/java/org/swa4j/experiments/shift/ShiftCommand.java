@@ -6,17 +6,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.swa4j.core.Swag;
 import org.swa4j.data.DataOptions;
 import org.swa4j.data.Datasets;
+import org.swa4j.data.EpochIterator;
 import org.swa4j.data.ImageDataset;
 import org.swa4j.data.corrupt.CorruptedImages;
 import org.swa4j.data.corrupt.Corruption;
@@ -42,7 +48,9 @@ import picocli.CommandLine.Spec;
  * {@code swa shift DIR}: calibration under distribution shift (Ovadia et al., NeurIPS 2019) on a finished
  * results directory. For every chosen seed and method whose model files exist it evaluates accuracy, NLL and
  * ECE on the clean test set (severity 0) and on each {@link Corruption} at each severity ({@link ShiftSets}):
- * sgd, ema and swa their saved networks, fge the mean softmax of its saved snapshots ({@link ShiftEvaluator}).
+ * sgd, ema and swa their saved networks, fge the mean softmax of its saved snapshots, swag the Bayesian model
+ * average of its saved SWAG state drawn as the run drew it, and multiswag the mean of its members' SWAG averages
+ * ({@link ShiftEvaluator}, {@link SwagPosteriors}).
  * Writes {@code DIR/shift/}: {@code shift.csv} (one row per method, seed, corruption and severity),
  * {@code shift-summary.csv} ({@link ShiftSummary}), the figures ({@link ShiftCharts}) and {@code shift.md}
  * ({@link ShiftReport}), all into a fresh directory that replaces {@code shift/} only when complete.
@@ -59,7 +67,7 @@ import picocli.CommandLine.Spec;
 public final class ShiftCommand implements Callable<Integer> {
 
     /** The methods {@code swa shift} evaluates, in report order. */
-    public static final List<String> METHODS = List.of("sgd", "ema", "fge", "swa");
+    public static final List<String> METHODS = List.of("sgd", "ema", "fge", "swa", "swag", "multiswag");
 
     @Parameters(paramLabel = "DIR", description = "a finished results directory (run.json, runs/, models/)")
     Path dir;
@@ -68,7 +76,7 @@ public final class ShiftCommand implements Callable<Integer> {
     List<Integer> seeds;
 
     @Option(names = "--methods", split = ",", paramLabel = "M,...",
-            description = "any of sgd,ema,fge,swa (default: every method whose model files exist)")
+            description = "any of sgd,ema,fge,swa,swag,multiswag (default: every method whose model files exist)")
     List<String> methods;
 
     @Option(names = "--corruptions", split = ",", paramLabel = "C,...",
@@ -82,6 +90,11 @@ public final class ShiftCommand implements Callable<Integer> {
             description = "evaluate a stratified subset of N test images, the first N/10 of each class as a preset's test_limit "
                     + "takes them (default: the run's test set; 0 = the whole test set)")
     Integer testLimit;
+
+    @Option(names = "--samples", paramLabel = "S",
+            description = "SWAG draws per seed, each with one BatchNorm update (default: the run's swag.samples, whose clean "
+                    + "metrics are then the recorded ones)")
+    Integer samples;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "directory holding the data sets (default: as the run)")
     Path dataDir;
@@ -142,20 +155,24 @@ public final class ShiftCommand implements Callable<Integer> {
         if (chosenSeeds.isEmpty()) {
             throw new IllegalArgumentException(dir + " has no finished run under runs/");
         }
-        Map<String, List<Integer>> plan = plan(results, chosenSeeds);
-        if (plan.isEmpty()) {
-            throw new IllegalArgumentException(dir + " keeps no model files for seeds " + chosenSeeds + " (models/METHOD-seedK.zip, "
-                    + "models/fge-seedK-snapshotN.zip)");
+        if (samples != null && samples < 1) {
+            throw new IllegalArgumentException("--samples " + samples + " must be >= 1");
         }
         int limit = testLimit != null ? testLimit : preset.testLimit() == null ? 0 : preset.testLimit();
         InMemoryImageDataset full = open(preset, options);
+        SwagPosteriors posteriors = SwagPosteriors.of(results, preset, full, samples);
+        Map<String, List<Integer>> plan = plan(results, posteriors, chosenSeeds);
+        if (plan.isEmpty()) {
+            throw new IllegalArgumentException(dir + " keeps no model files for seeds " + chosenSeeds + " (models/METHOD-seedK.zip, "
+                    + "models/fge-seedK-snapshotN.zip, models/swag-seedK.bin)");
+        }
         List<ShiftSet> sets = ShiftSets.of(full, limit, chosenCorruptions, chosenSeverities, CorruptedImages.SEED);
         Provenance provenance = Provenance.capture(Nd4j.getEnvironment().maxMasterThreads(), backend(), "as saved in the models");
         try (ResultsLock lock = ResultsLock.acquire(dir, commandLine())) {
             stdout.printf(Locale.ROOT, "shift: %s on %d sets (clean + %d corruptions x %d severities) of %d test images; %s%n",
                     dir, sets.size(), chosenCorruptions.size(), chosenSeverities.size(), sets.get(0).size(), describe(plan));
             long start = System.nanoTime();
-            Evaluated evaluated = evaluate(results, plan, new ShiftEvaluator(sets));
+            Evaluated evaluated = evaluate(results, posteriors, plan, new ShiftEvaluator(sets));
             double seconds = (System.nanoTime() - start) / 1e9;
             Path partial = dir.resolve(".shift-partial");
             deleteTree(partial);
@@ -181,42 +198,75 @@ public final class ShiftCommand implements Callable<Integer> {
     record Evaluated(List<ShiftRow> rows, List<String> descriptions, long passes, long bnUpdates) {
     }
 
-    private Evaluated evaluate(ResultsDirectory results, Map<String, List<Integer>> plan, ShiftEvaluator evaluator) throws IOException {
+    private Evaluated evaluate(ResultsDirectory results, SwagPosteriors posteriors, Map<String, List<Integer>> plan,
+            ShiftEvaluator evaluator) throws IOException {
         List<ShiftRow> rows = new ArrayList<>();
         List<String> descriptions = new ArrayList<>();
-        long passes = 0;
+        long[] work = new long[2];
         int sets = evaluator.sets().size();
+        Map<Integer, List<INDArray>> swag = new HashMap<>();
         for (var entry : plan.entrySet()) {
             String method = entry.getKey();
             List<Integer> snapshotCounts = new ArrayList<>();
             for (int seed : entry.getValue()) {
                 long t0 = System.nanoTime();
-                List<PredictionMetrics> metrics;
-                if (method.equals("fge")) {
-                    List<Path> snapshots = results.fgeSnapshots(seed);
-                    snapshotCounts.add(snapshots.size());
-                    metrics = evaluator.ensemble(snapshots);
-                    passes += (long) snapshots.size() * sets;
-                } else {
-                    metrics = evaluator.network(results.model(method, seed));
-                    passes += sets;
-                }
+                List<PredictionMetrics> metrics = switch (method) {
+                    case "fge" -> {
+                        List<Path> snapshots = results.fgeSnapshots(seed);
+                        snapshotCounts.add(snapshots.size());
+                        work[0] += (long) snapshots.size() * sets;
+                        yield evaluator.ensemble(snapshots);
+                    }
+                    case "swag" -> evaluator.metrics(swag(seed, posteriors, evaluator, swag, work));
+                    case "multiswag" -> {
+                        List<List<INDArray>> members = new ArrayList<>();
+                        for (int k : posteriors.multiswagMembers(seed)) {
+                            members.add(swag(k, posteriors, evaluator, swag, work));
+                        }
+                        yield evaluator.metrics(evaluator.mixture(members));
+                    }
+                    default -> {
+                        work[0] += sets;
+                        yield evaluator.network(results.model(method, seed));
+                    }
+                };
                 for (int d = 0; d < sets; d++) {
                     rows.add(ShiftRow.of(method, seed, evaluator.sets().get(d), metrics.get(d)));
                 }
                 progress(method, seed, metrics, (System.nanoTime() - t0) / 1e9);
             }
-            descriptions.add(describe(method, entry.getValue(), snapshotCounts));
+            descriptions.add(describe(method, entry.getValue(), snapshotCounts, posteriors));
         }
-        return new Evaluated(rows, descriptions, passes, 0);
+        return new Evaluated(rows, descriptions, work[0], work[1]);
     }
 
-    private static String describe(String method, List<Integer> seeds, List<Integer> snapshotCounts) {
+    /** Seed {@code seed}'s SWAG average on every set, computed once and kept for MultiSWAG. */
+    private static List<INDArray> swag(int seed, SwagPosteriors posteriors, ShiftEvaluator evaluator, Map<Integer, List<INDArray>> done,
+            long[] work) throws IOException {
+        List<INDArray> p = done.get(seed);
+        if (p == null) {
+            Swag<ComputationGraph> state = posteriors.load(seed);
+            EpochIterator batchNorm = posteriors.batchNormData(seed);
+            SplittableRandom draws = posteriors.sampling(seed);
+            p = evaluator.swag(state, draws, posteriors.scale(), posteriors.samples(), batchNorm);
+            work[0] += (long) posteriors.samples() * evaluator.sets().size();
+            work[1] += posteriors.samples();
+            done.put(seed, p);
+        }
+        return p;
+    }
+
+    private static String describe(String method, List<Integer> seeds, List<Integer> snapshotCounts, SwagPosteriors posteriors) {
         String what = switch (method) {
             case "sgd" -> "the final SGD network (models/sgd-seedK.zip)";
             case "ema" -> "the EMA network as evaluated last, BatchNorm recomputed (models/ema-seedK.zip)";
             case "swa" -> "the SWA network at the largest budget, BatchNorm recomputed (models/swa-seedK.zip)";
             case "fge" -> "the mean softmax of the saved FGE snapshots (" + new TreeSet<>(snapshotCounts) + " per seed)";
+            case "swag" -> String.format(Locale.ROOT, "the Bayesian model average of %d SWAG draws at scale %s from "
+                    + "models/swag-seedK.bin, each BatchNorm-updated once and then predicting every set", posteriors.samples(),
+                    posteriors.scale());
+            case "multiswag" -> "the equal-weight mean of the SWAG averages of the seeds its record names (runs/multiswag-seedK.json; "
+                    + "M = " + posteriors.multiswagSizes() + " models)";
             default -> method;
         };
         return method.toUpperCase(Locale.ROOT) + ", seeds " + seeds + ": " + what;
@@ -231,7 +281,8 @@ public final class ShiftCommand implements Callable<Integer> {
     }
 
     /** For each method to evaluate (in {@link #METHODS} order), the chosen seeds whose model files exist. */
-    private Map<String, List<Integer>> plan(ResultsDirectory results, List<Integer> chosenSeeds) throws IOException {
+    private Map<String, List<Integer>> plan(ResultsDirectory results, SwagPosteriors posteriors, List<Integer> chosenSeeds)
+            throws IOException {
         Map<String, List<Integer>> plan = new LinkedHashMap<>();
         for (String m : METHODS) {
             if (methods != null && !methods.contains(m)) {
@@ -239,7 +290,7 @@ public final class ShiftCommand implements Callable<Integer> {
             }
             List<Integer> with = new ArrayList<>();
             for (int s : chosenSeeds) {
-                if (hasModels(results, m, s)) {
+                if (hasModels(results, posteriors, m, s)) {
                     with.add(s);
                 }
             }
@@ -254,12 +305,23 @@ public final class ShiftCommand implements Callable<Integer> {
         return plan;
     }
 
-    private static boolean hasModels(ResultsDirectory results, String method, int seed) throws IOException {
-        return method.equals("fge") ? !results.fgeSnapshots(seed).isEmpty() : Files.isRegularFile(results.model(method, seed));
+    private static boolean hasModels(ResultsDirectory results, SwagPosteriors posteriors, String method, int seed) throws IOException {
+        return switch (method) {
+            case "fge" -> !results.fgeSnapshots(seed).isEmpty();
+            case "swag" -> posteriors != null && posteriors.hasSwag(seed);
+            case "multiswag" -> posteriors != null && posteriors.hasMultiswag(seed);
+            default -> Files.isRegularFile(results.model(method, seed));
+        };
     }
 
     private static String expected(ResultsDirectory results, String method, int seed) {
-        return method.equals("fge") ? results.fgeSnapshot(seed, 1).toString() + ", ..." : results.model(method, seed).toString();
+        return switch (method) {
+            case "fge" -> results.fgeSnapshot(seed, 1) + ", ...";
+            case "swag" -> results.swagState(seed) + " and a finished " + results.record("swag", seed);
+            case "multiswag" -> "a finished " + results.record("multiswag", seed) + " and the SWAG states of the seeds it names, "
+                    + results.models().resolve("swag-seedK.bin");
+            default -> results.model(method, seed).toString();
+        };
     }
 
     private static String describe(Map<String, List<Integer>> plan) {

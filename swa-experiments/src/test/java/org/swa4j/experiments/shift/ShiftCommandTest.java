@@ -166,7 +166,7 @@ class ShiftCommandTest {
         Path copy = TinyRunAccess.copy(dir, Files.createTempDirectory("swa4j-shift-bad-"));
         deleteTree(copy.resolve("shift"));
         Files.delete(copy.resolve("models/ema-seed1.zip"));
-        refused("--methods foo is unknown; known: [sgd, ema, fge, swa]", copy.toString(), "--methods", "foo");
+        refused("--methods foo is unknown; known: [sgd, ema, fge, swa, swag, multiswag]", copy.toString(), "--methods", "foo");
         refused("corruption 'fog' is unknown; known: [gaussian_noise, gaussian_blur, rotation, contrast]", copy.toString(),
                 "--corruptions", "fog");
         refused("--severities 6 must be in 1..5", copy.toString(), "--severities", "6");
