@@ -330,9 +330,10 @@ public final class ReportWriter {
     private static String wallTime(List<RunRecord> records) {
         double seconds = 0;
         for (RunRecord r : records) {
-            // the ema record shares the sgd job's clock: count each job once
-            if (!r.epochs().isEmpty() && !(r.method().equals("ema") && records.stream().anyMatch(
-                    o -> o.method().equals("sgd") && o.seed() == r.seed()))) {
+            // the ema record shares the sgd job's clock and the swag record the swa job's: count each job once
+            String job = r.method().equals("ema") ? "sgd" : r.method().equals("swag") ? "swa" : null;
+            if (!r.epochs().isEmpty() && !(job != null && records.stream().anyMatch(
+                    o -> o.method().equals(job) && o.seed() == r.seed()))) {
                 seconds += r.epochs().get(r.epochs().size() - 1).seconds();
             }
         }
