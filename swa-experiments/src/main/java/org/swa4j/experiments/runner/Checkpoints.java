@@ -183,11 +183,13 @@ public record Checkpoints(Path dir) {
 
     /**
      * Writes {@code swag}'s state to {@code file} ({@link Swag#save}: exact, written to a temporary file
-     * and renamed), then its checksum; a failed write is a {@link WriteFailedException} naming the file.
+     * and renamed; the directory is created if absent), then its checksum; a failed write is a
+     * {@link WriteFailedException} naming the file.
      */
     public static void saveSwag(Swag<?> swag, Path file) throws IOException {
         Files.deleteIfExists(Checksums.sidecar(file));
         try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
             swag.save(file);
         } catch (IOException | RuntimeException e) {
             throw new WriteFailedException(file, e);
