@@ -78,9 +78,8 @@ public final class AtomicFiles {
     public static void writeChecked(Path target, Writer writer) throws IOException {
         Path sidecar = Checksums.sidecar(target);
         Files.deleteIfExists(sidecar);
-        java.security.MessageDigest[] digest = {null};
+        java.security.MessageDigest digest = Checksums.newDigest();
         write(target, out -> {
-            digest[0] = Checksums.newDigest();
             try (DigestOutputStream d = new DigestOutputStream(new java.io.FilterOutputStream(out) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
@@ -91,10 +90,10 @@ public final class AtomicFiles {
                 public void close() throws IOException {
                     flush();
                 }
-            }, digest[0])) {
+            }, digest)) {
                 writer.writeTo(d);
             }
         });
-        writeString(sidecar, Checksums.hex(digest[0].digest()) + "  " + target.getFileName() + "\n");
+        writeString(sidecar, Checksums.hex(digest.digest()) + "  " + target.getFileName() + "\n");
     }
 }
