@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -62,7 +64,7 @@ public final class ReportWriter {
                 .append(p.jvm()).append("; threads ").append(p.threads()).append("; backend ").append(p.backend())
                 .append("; layers ").append(p.layers()).append("; swa4j ").append(p.swa4jVersion()).append(" at ")
                 .append(p.gitCommit()).append("; DL4J ").append(p.dl4jVersion()).append("\n"));
-        setup.append("- Wall time: ").append(wallTime(records)).append("\n");
+        setup.append("- Machine time: ").append(machineTime(records)).append("\n");
         md.append("## Results (test set)\n\n");
         md.append("Accuracy in percent, mean ± sample std over the seeds that finished; 95% CI from Student's t. ")
                 .append(P_VALUES).append(" Budgets are multiples of B; `paper`: the published number for the same data set, ")
@@ -327,17 +329,51 @@ public final class ReportWriter {
         return String.join("; ", parts);
     }
 
-    private static String wallTime(List<RunRecord> records) {
-        double seconds = 0;
-        for (RunRecord r : records) {
-            // the ema record shares the sgd job's clock and the swag record the swa job's: count each job once
-            String job = r.method().equals("ema") ? "sgd" : r.method().equals("swag") ? "swa" : null;
-            if (!r.epochs().isEmpty() && !(job != null && records.stream().anyMatch(
-                    o -> o.method().equals(job) && o.seed() == r.seed()))) {
-                seconds += r.epochs().get(r.epochs().size() - 1).seconds();
+    /**
+     * The jobs' own clocks (the last epoch's {@code seconds}: training, BatchNorm updates and evaluations,
+     * summed over the processes of a resumed job), in all and per job: the ema record shares the sgd job's
+     * clock and the swag record the swa job's, so each job is counted once.
+     */
+    static String machineTime(List<RunRecord> records) {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        Map<String, Set<Integer>> seeds = new LinkedHashMap<>();
+        for (String job : JOBS.keySet()) {
+            for (RunRecord r : records) {
+                if (r.method().equals(job) && !r.epochs().isEmpty()) {
+                    seconds.merge(job, r.epochs().get(r.epochs().size() - 1).seconds(), Double::sum);
+                    seeds.computeIfAbsent(job, k -> new HashSet<>()).add(r.seed());
+                }
             }
         }
-        return String.format(Locale.ROOT, "%.0f s of training and evaluation summed over the jobs", seconds);
+        for (RunRecord r : records) {
+            String job = r.method().equals("ema") ? "sgd" : r.method().equals("swag") ? "swa" : null;
+            if (job != null && !r.epochs().isEmpty() && !seeds.getOrDefault(job, Set.of()).contains(r.seed())) {
+                seconds.merge(job, r.epochs().get(r.epochs().size() - 1).seconds(), Double::sum);
+                seeds.computeIfAbsent(job, k -> new HashSet<>()).add(r.seed());
+            }
+        }
+        double total = seconds.values().stream().mapToDouble(Double::doubleValue).sum();
+        List<String> parts = new ArrayList<>();
+        seconds.forEach((job, sec) -> parts.add(String.format(Locale.ROOT, "%s %s (%s, %s a seed)", JOBS.get(job), duration(sec),
+                seeds.get(job).size() == 1 ? "1 seed" : seeds.get(job).size() + " seeds", duration(sec / seeds.get(job).size()))));
+        return duration(total) + " of training and evaluation summed over the jobs" + (parts.isEmpty() ? "" : ": " + String.join("; ", parts));
+    }
+
+    /** The jobs with a clock of their own, and what each trains. */
+    private static final Map<String, String> JOBS = new LinkedHashMap<>();
+
+    static {
+        JOBS.put("sgd", "SGD and EMA");
+        JOBS.put("fge", "FGE");
+        JOBS.put("swa", "SWA and SWAG");
+    }
+
+    /** Seconds as {@code 42 s}, {@code 12.3 min} or {@code 4.56 h}. */
+    static String duration(double seconds) {
+        if (seconds < 120) {
+            return String.format(Locale.ROOT, "%.0f s", seconds);
+        }
+        return seconds < 7200 ? String.format(Locale.ROOT, "%.1f min", seconds / 60) : String.format(Locale.ROOT, "%.2f h", seconds / 3600);
     }
 
     private static String pm(double mean, double std) {

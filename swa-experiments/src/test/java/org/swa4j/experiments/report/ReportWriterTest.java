@@ -127,4 +127,29 @@ class ReportWriterTest {
         assertTrue(html.contains("<img src=\"geometry/seed1/line-test-error.png\" alt=\"test error along the line\">"), html);
         assertTrue(html.indexOf("<h2>Per seed</h2>") < html.indexOf("<h2>Geometry") && html.endsWith("</body></html>\n"), html);
     }
+    @Test
+    void machineTimeCountsEachJobOnceByItsLastEpochsClock() {
+        Preset q = Presets.load("quick");
+        // each job's record carries its cumulative clock; ema shares sgd's, swag shares swa's
+        RunRecord sgd1 = record(q, "sgd", 1, 100, 300);
+        RunRecord ema1 = record(q, "ema", 1, 100, 300);
+        RunRecord sgd2 = record(q, "sgd", 2, 150, 500);
+        RunRecord fge1 = record(q, "fge", 1, 40, 60);
+        RunRecord swa1 = record(q, "swa", 1, 200, 7000);
+        RunRecord swag1 = record(q, "swag", 1, 200, 7000);
+        String line = ReportWriter.machineTime(List.of(ema1, sgd1, sgd2, fge1, swa1, swag1));
+        // 300 + 500 + 60 + 7000 = 7860 s = 2.18 h; sgd 800 s = 13.3 min over 2 seeds, 400 s = 6.7 min a seed;
+        // swa 7000 s, under two hours, reads 116.7 min
+        assertEquals("2.18 h of training and evaluation summed over the jobs: SGD and EMA 13.3 min (2 seeds, 6.7 min a seed); "
+                + "FGE 60 s (1 seed, 60 s a seed); SWA and SWAG 116.7 min (1 seed, 116.7 min a seed)", line);
+        // an ema record without its sgd record carries the job's clock itself
+        assertEquals("5.0 min of training and evaluation summed over the jobs: SGD and EMA 5.0 min (1 seed, 5.0 min a seed)",
+                ReportWriter.machineTime(List.of(ema1)));
+    }
+
+    private static RunRecord record(Preset q, String method, int seed, double firstEpochSeconds, double lastEpochSeconds) {
+        List<EpochMetrics> epochs = List.of(new EpochMetrics(1, 0.05, 1.0, 60.0, 0.9, 70.0, 5.0, firstEpochSeconds, 1L),
+                new EpochMetrics(2, 0.01, 0.8, 70.0, 0.7, 75.0, 4.0, lastEpochSeconds, 2L));
+        return new RunRecord(method, seed, RunRecord.FINISHED, null, q, null, epochs, List.of(new BudgetResult(1, 2, 75, 0.7, 4)));
+    }
 }
