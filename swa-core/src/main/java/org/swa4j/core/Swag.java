@@ -67,9 +67,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * memory) plus K deviation rows (K N values), in memory or, with {@link #lowRankOnDisk}, in a file
  * (then sampling holds one block of at most {@value #DISK_BLOCK_VALUES} values). {@link #bytes} and
  * {@link #diskBytes} report them. WideResNet-28-10 (36.5M weights) with K = 20 in float: the rows alone
- * 36.5M x 20 x 4 B = 2.92 GB, 3.36 GB in all. A collect is a finiteness check (BLAS asum), {@code S += t}
- * (axpy), {@code d = t - S / n} (one pass), {@code M2 += c d * d} (two passes); a sample is N normal
- * draws, two passes and one gemm over the K rows. Neither allocates an array of the weights' size.
+ * 36.5M x 20 x 4 B = 2.92 GB, 3.36 GB in all. Time: a collect is a finiteness check (BLAS asum),
+ * {@code S += t} (axpy), {@code d = t - S / n} (one pass), {@code M2 += c d * d} (two passes); a sample is
+ * one pass that draws N normal deviates ({@link NormalNoise}'s ziggurat), reads the sum and {@code sqrt(var)}
+ * (computed once after each collection) and writes the network, then one gemm that reads the K rows once.
+ * Neither allocates an array of the weights' size. {@code SwagBenchmark} (swa-experiments) measures them
+ * against SWA's update, a copy and the floors they cannot go below.
  *
  * <p>Rejects (IllegalArgumentException naming the value): a rank {@code K < 2}; a negative or
  * non-finite scale; null arguments; a model that is not an initialised MultiLayerNetwork or
@@ -266,9 +269,7 @@ public final class Swag<T extends Model> {
             z2[j] = draws.nextGaussian() * root / Math.sqrt(held - 1.0);
         }
         INDArray y = t.vector;
-        NormalNoise.fill(y, draws, root);
-        NativeVectors.multiply(y, sigma(), y);
-        NativeVectors.axpy(1.0 / count, sum, y);
+        SwagPasses.draw(sum, sigma(), count, root, NormalNoise.chunkSeeds(draws, length), y);
         if (held >= 2) {
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 deviations.addCombination(Nd4j.createFromArray(z2).castTo(type).reshape(1, held), held, y);

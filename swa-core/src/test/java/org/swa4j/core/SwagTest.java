@@ -331,24 +331,52 @@ class SwagTest {
         assertFalse(java.util.Arrays.equals(a1, params(swag.sample(new SplittableRandom(6), swag.newNetwork()))));
     }
 
-    /** The noise does not depend on how chunks are spread over threads: a vector longer than one chunk. */
+    /** One dense layer of 999 x 50 weights and 50 biases: 50,000 parameters, three chunks and part of a fourth. */
+    private static MultiLayerNetwork severalChunks(DataType type) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(30).dataType(type).list()
+                .layer(new DenseLayer.Builder().nIn(999).nOut(50).build()).build());
+        net.init();
+        assertTrue(net.numParams() > 3 * NormalNoise.CHUNK && net.numParams() < 4 * NormalNoise.CHUNK);
+        return net;
+    }
+
+    /**
+     * The passes over chunks, in float and double: the moments and deviations are their definitions in
+     * every chunk, and a diagonal draw at scale 1, standardised by the mean and standard deviation
+     * computed here, has mean 0 and variance 1 in every chunk (5 standard errors), with no correlation
+     * between the first two chunks' noise (at most 5 / sqrt(CHUNK)).
+     */
     @Test
-    void noiseDependsOnTheSeedOnly() {
-        int n = 3 * NormalNoise.CHUNK + 17;
-        var x = Nd4j.zeros(DataType.FLOAT, n);
-        NormalNoise.fill(x, new SplittableRandom(3), 2.0);
-        double[] parallel = x.toDoubleVector();
-        SplittableRandom root = new SplittableRandom(3);
-        double sumSq = 0;
-        for (int c = 0; c * NormalNoise.CHUNK < n; c++) {
-            SplittableRandom r = root.split();
-            for (int i = c * NormalNoise.CHUNK; i < Math.min(n, (c + 1) * NormalNoise.CHUNK); i++) {
-                assertEquals((float) (2.0 * r.nextGaussian()), parallel[i], 0.0, "element " + i);
-                sumSq += parallel[i] * parallel[i];
+    void collectionsAndDrawsAreRightInEveryChunk() {
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            MultiLayerNetwork net = severalChunks(type);
+            momentsEqualTheirDefinitions(net, Swag.lowRank(net, 3), 3);
+            Swag<MultiLayerNetwork> swag = Swag.diagonal(net);
+            ByHand hand = new ByHand(collectRandom(net, swag, 4, 31), 0);
+            double[] drawn = params(swag.sample(new SplittableRandom(32), 1.0, swag.newNetwork()));
+            double[] standard = new double[drawn.length];
+            for (int k = 0; k < drawn.length; k++) {
+                standard[k] = (drawn[k] - hand.mean[k]) / Math.sqrt(hand.variance[k]);
             }
+            for (int from = 0; from < standard.length; from += NormalNoise.CHUNK) {
+                int count = Math.min(NormalNoise.CHUNK, standard.length - from);
+                double sum = 0;
+                double sumSq = 0;
+                for (int k = from; k < from + count; k++) {
+                    sum += standard[k];
+                    sumSq += standard[k] * standard[k];
+                }
+                double mean = sum / count;
+                assertEquals(0, mean, 5 / Math.sqrt(count), type + " chunk at " + from + ": mean");
+                assertEquals(1, (sumSq - count * mean * mean) / (count - 1), 5 * Math.sqrt(2.0 / (count - 1)),
+                        type + " chunk at " + from + ": variance");
+            }
+            double cross = 0;
+            for (int k = 0; k < NormalNoise.CHUNK; k++) {
+                cross += standard[k] * standard[k + NormalNoise.CHUNK];
+            }
+            assertEquals(0, cross / NormalNoise.CHUNK, 5 / Math.sqrt(NormalNoise.CHUNK), type + ": chunks 0 and 1 correlate");
         }
-        // variance 4; standard error of the mean square 4 sqrt(2 / n)
-        assertEquals(4.0, sumSq / n, 5 * 4 * Math.sqrt(2.0 / n));
     }
 
     private static void restoredContinuesBitForBit(Swag<MultiLayerNetwork> original, Swag<MultiLayerNetwork> restored,
