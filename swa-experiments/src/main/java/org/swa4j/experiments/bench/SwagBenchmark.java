@@ -31,11 +31,12 @@ import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.swa4j.core.AveragedModel;
+import org.swa4j.core.NormalNoise;
 import org.swa4j.core.Swag;
 
 /**
  * What do SWAG's collection ({@link Swag#collect}) and one draw ({@link Swag#sample}) cost, against
- * what SWA already pays?
+ * what SWA already pays, and how far are they from what they cannot go below?
  *
  * <p>Problem: SWAG collects where SWA averages and draws S = 30 networks for its Bayesian model
  * average. Baselines: {@code averagedModelUpdate} ({@link AveragedModel#update} of SWA) for a
@@ -47,47 +48,29 @@ import org.swa4j.core.Swag;
  * (WideResNet-28-10's size). Each trial builds only what its variant uses (at 36.5M the low-rank
  * SWAG holds 3.4 GB).
  *
- * <p>What bounds the ratios (4-byte floats, bytes that must move): an update reads w twice (the
- * finiteness check, then {@code A += a w}) and reads and writes A, 16N; a collection does the same
- * check and sum, then writes the deviation {@code d = w - S/n} and adds {@code d * d} to the centred sum
- * through a product in a working vector, 48N, 3x the update (any SWAG keeps two running moments to
- * SWA's one, so no implementation reaches 1.2: one fused pass would still move 28N). A copy moves 8N;
- * a draw generates N normal deviates (the JDK's ziggurat, 3-4 ns each on two cores against 0.2 ns per
- * copied value here) and moves 28N, plus 4N per deviation row for the low-rank term (88N more at K = 20).
+ * <p>Floors, measured in the same run: {@code readWeights}, the read of N floats that the update and a
+ * collection both start with (BLAS asum, the finiteness check); {@code collectTraffic}, the bytes a
+ * collection must move, 4 reads and 3 writes of N floats (read w; read and write the sum and the second
+ * moment; write the deviation), each stream by BLAS or a copy, against the update's 3 reads and 1 write;
+ * {@code normals}, N normal deviates written to a vector ({@link NormalNoise}, the generator a draw uses);
+ * {@code readDeviations}, one read of K = 20 rows of N floats (BLAS asum over the rows), which the
+ * low-rank term of every draw must do: 10 times the floats a copy reads.
  *
  * <p>Each trial's tear-down checks the result. copy: equals w. Update and collections of the same w
  * again and again: {@code count()} equals the calls, and the mean (and, for SWAG, a draw at scale 1/2)
  * equals w up to float rounding, {@code max(1e-4, calls * 6e-8)} of max |w|. Draws: the SWAG holds
  * w + a_k delta for a_k = 1..21 and delta_i = (0.5 + u_i) / 100, so that (draw - mean) / delta has a
  * variance over the weights of {@code scale Var(a) = 0.5 * 36.67} (the low-rank term adds a shift shared by all
- * weights); it must hold within 5 standard errors, {@code 5 * 0.5 Var(a) sqrt(2 / (N - 1))}.
- * {@code SwagTest.benchmarkedCollectAndSampleAreCorrectOnTheBenchmarkShape} runs the same procedures.
- *
- * <p>Measured (code at commit ffcefd3, the 2-vCPU development machine, CPU lock held, {@code bin/swa}'s
- * C1-only JVM, the command below; JMH error bars are wide at these short iterations), ms per op and
- * the ratio to the baseline:
- * <pre>
- *   variant                     1M              10M             36.5M
- *   averagedModelUpdate         0.086           1.389           6.039
- *   collectDiagonal             2.757 (32x)    13.25  (9.5x)   35.1  (5.8x)
- *   collectLowRank              2.791 (32x)    12.95  (9.3x)   41.9  (6.9x)
- *   copy                        0.106           1.917          10.05
- *   sampleDiagonal             11.80 (111x)    72.7  (38x)    179   (18x)
- *   sampleLowRank              14.25 (134x)    86.5  (45x)    259   (26x)
- * </pre>
- * Neither target is met, nor can be by the arithmetic above. At 36.5M a collection is near the
- * memory traffic it needs; a draw is mostly its N normal deviates: with the JVM's C2 compiler
- * ({@code SWA4J_JAVA_OPTS="-Xmx8g -XX:+UseParallelGC"}) the draws took 29.2 / 91.2 ms (diagonal, 10M /
- * 36.5M; 16x / 8.8x the copy) and 59.1 / 179 ms (K = 20). At 1M, libnd4j's OpenMP threads spinning
- * after one draw's element-wise product compete with the next draw's noise threads:
- * {@code OMP_WAIT_POLICY=PASSIVE} brought a diagonal draw from 10.8 to 4.7 ms (4.2 ms of it noise).
- * Either cost is small beside what a draw is for: a BatchNorm update pass and an inference pass.
+ * weights); it must hold within 5 standard errors, {@code 5 * 0.5 Var(a) sqrt(2 / (N - 1))}. Reads: their
+ * arrays are zeros but for one 1 per row, and their sum must be exactly the number of rows; normals: mean 0 and variance 1 within 5 standard errors;
+ * the traffic's copy equals w. {@code SwagTest.benchmarkedCollectAndSampleAreCorrectOnTheBenchmarkShape}
+ * runs the same procedures.
  *
  * <p>How to run (after {@code mvn -B -q install -DskipTests}):
  * <pre>
  *   bin/swa jmh SwagBenchmark -f 1 -wi 2 -i 3 -w 2s -r 2s
  * </pre>
- * or run this class's {@code main} for the ratio table.
+ * or run this class's {@code main} for the ratio table. Measured figures: {@code docs/performance.md}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -99,6 +82,7 @@ public class SwagBenchmark {
 
     private static final int LINE_POINTS = 21;
     private static final double SCALE = 0.5;
+    private static final int DEVIATIONS = Swag.DEFAULT_RANK;
 
     @Param({"1000000", "10000000", "36500000"})
     public int params;
@@ -109,6 +93,11 @@ public class SwagBenchmark {
     private Swag<MultiLayerNetwork> swag;
     private INDArray delta;
     private SplittableRandom rng;
+    private INDArray rows;
+    private INDArray[] streams;
+    private INDArray noise;
+    private double readSum;
+    private String variant;
     private long calls;
 
     @Setup(Level.Trial)
@@ -123,7 +112,7 @@ public class SwagBenchmark {
         if (net.numParams() != params) {
             throw new IllegalStateException("network has " + net.numParams() + " parameters, wanted " + params);
         }
-        String variant = benchmark.getBenchmark().substring(benchmark.getBenchmark().lastIndexOf('.') + 1);
+        variant = benchmark.getBenchmark().substring(benchmark.getBenchmark().lastIndexOf('.') + 1);
         switch (variant) {
             case "copy" -> {
                 target = new MultiLayerNetwork(conf.clone());
@@ -138,9 +127,29 @@ public class SwagBenchmark {
                 target = swag.newNetwork();
                 rng = new SplittableRandom(7);
             }
+            case "readWeights" -> net.params().assign(ones(1, params));
+            case "readDeviations" -> rows = ones(DEVIATIONS, params);
+            case "normals" -> {
+                noise = Nd4j.zeros(DataType.FLOAT, params);
+                rng = new SplittableRandom(7);
+            }
+            case "collectTraffic" -> streams = new INDArray[] {Nd4j.rand(DataType.FLOAT, params),
+                    Nd4j.rand(DataType.FLOAT, params), Nd4j.zeros(DataType.FLOAT, 1, params)};
             default -> throw new IllegalStateException("no setup for " + variant);
         }
         calls = 0;
+    }
+
+    /**
+     * Zeros but for a 1 at one place in each row, so that the sum that a read returns is exact in float
+     * whatever order BLAS adds in.
+     */
+    private static INDArray ones(int rows, int columns) {
+        INDArray a = Nd4j.zeros(DataType.FLOAT, rows, columns);
+        for (int j = 0; j < rows; j++) {
+            a.putScalar(j, (long) columns * (j + 1) / (rows + 1), 1.0);
+        }
+        return a;
     }
 
     /** Collects w + a_k delta, a_k = 1..21, delta_i = (0.5 + u_i) / 100 (seeded), then puts w back. */
@@ -194,30 +203,89 @@ public class SwagBenchmark {
         return swag.sample(rng, SCALE, target);
     }
 
+    /** Floor: the read every update and collection starts with (the finiteness check), P floats (here zeros and one 1). */
+    @Benchmark
+    public double readWeights() {
+        calls++;
+        return readSum = Nd4j.getBlasWrapper().level1().asum(net.params());
+    }
+
+    /** Floor: one read of K = 20 rows of P floats, as a draw's low-rank term must read them (zeros and a 1 per row). */
+    @Benchmark
+    public double readDeviations() {
+        calls++;
+        return readSum = Nd4j.getBlasWrapper().level1().asum(rows);
+    }
+
+    /** Floor: P normal deviates written to a vector, as a draw must generate them. */
+    @Benchmark
+    public INDArray normals() {
+        calls++;
+        NormalNoise.fill(noise, rng, 1.0);
+        return noise;
+    }
+
+    /**
+     * Floor: the bytes one collection must move, each stream at BLAS speed: read w (the check), read and
+     * write the sum and the second moment in place (scal by 2 and 1/2 in turn, exact), write the deviation
+     * (a copy of w into a row), 4 reads and 3 writes of P floats.
+     */
+    @Benchmark
+    public INDArray collectTraffic() {
+        double factor = calls % 2 == 0 ? 2.0 : 0.5;
+        calls++;
+        readSum = Nd4j.getBlasWrapper().level1().asum(net.params());
+        Nd4j.getBlasWrapper().level1().scal(params, factor, streams[0]);
+        Nd4j.getBlasWrapper().level1().scal(params, factor, streams[1]);
+        return streams[2].assign(net.params());
+    }
+
     @TearDown(Level.Trial)
     public void check() {
+        if (calls == 0) {
+            throw new IllegalStateException(variant + " never ran");
+        }
         INDArray w = net.params();
         double tolerance = Math.max(1e-4, calls * 6e-8) * w.amaxNumber().doubleValue();
-        if (average != null) {
-            requireCount("update", average.count(), calls);
-            requireClose("update's average", average.model().params(), w, tolerance);
-        } else if (delta != null) {
-            requireCount("sample's SWAG", swag.count(), LINE_POINTS);
-            INDArray mean = swag.mean(swag.newNetwork()).params();
-            double varA = (LINE_POINTS * (double) LINE_POINTS - 1) / 12;
-            double expected = SCALE * varA;
-            double spread = target.params().sub(mean).divi(delta).varNumber().doubleValue();
-            double allowed = 5 * expected * Math.sqrt(2.0 / (params - 1));
-            if (calls == 0 || !(Math.abs(spread - expected) <= allowed)) {
-                throw new IllegalStateException("after " + calls + " draws, (draw - mean) / delta has variance " + spread
-                        + ", expected " + expected + " +- " + allowed);
+        switch (variant) {
+            case "copy" -> requireClose("copy", target.params(), w, 0);
+            case "averagedModelUpdate" -> {
+                requireCount("update", average.count(), calls);
+                requireClose("update's average", average.model().params(), w, tolerance);
             }
-        } else if (swag != null) {
-            requireCount("SWAG", swag.count(), calls);
-            requireClose("SWAG's mean", swag.mean(swag.newNetwork()).params(), w, tolerance);
-            requireClose("SWAG's draw", swag.sample(new SplittableRandom(1), swag.newNetwork()).params(), w, tolerance);
-        } else if (calls > 0 && !target.params().equals(w)) {
-            throw new IllegalStateException("copy differs from the weights");
+            case "collectDiagonal", "collectLowRank" -> {
+                requireCount("SWAG", swag.count(), calls);
+                requireClose("SWAG's mean", swag.mean(swag.newNetwork()).params(), w, tolerance);
+                requireClose("SWAG's draw", swag.sample(new SplittableRandom(1), swag.newNetwork()).params(), w, tolerance);
+            }
+            case "sampleDiagonal", "sampleLowRank" -> {
+                requireCount("sample's SWAG", swag.count(), LINE_POINTS);
+                INDArray mean = swag.mean(swag.newNetwork()).params();
+                double varA = (LINE_POINTS * (double) LINE_POINTS - 1) / 12;
+                double expected = SCALE * varA;
+                double spread = target.params().sub(mean).divi(delta).varNumber().doubleValue();
+                double allowed = 5 * expected * Math.sqrt(2.0 / (params - 1));
+                if (!(Math.abs(spread - expected) <= allowed)) {
+                    throw new IllegalStateException("after " + calls + " draws, (draw - mean) / delta has variance " + spread
+                            + ", expected " + expected + " +- " + allowed);
+                }
+            }
+            case "readWeights", "readDeviations" -> {
+                double expected = variant.equals("readWeights") ? 1 : DEVIATIONS;
+                if (readSum != expected) {
+                    throw new IllegalStateException(variant + " summed " + readSum + ", expected " + expected);
+                }
+            }
+            case "normals" -> {
+                double mean = noise.meanNumber().doubleValue();
+                double variance = noise.varNumber().doubleValue();
+                if (!(Math.abs(mean) <= 5 / Math.sqrt(params) && Math.abs(variance - 1) <= 5 * Math.sqrt(2.0 / params))) {
+                    throw new IllegalStateException("P standard normals have mean " + mean + " and variance " + variance
+                            + " (5 standard errors allowed)");
+                }
+            }
+            case "collectTraffic" -> requireClose("the traffic's copy", streams[2], w, 0);
+            default -> throw new IllegalStateException("no check for " + variant);
         }
     }
 
@@ -248,12 +316,20 @@ public class SwagBenchmark {
         System.out.printf("%n%-10s %-20s %9s %-20s %7s%n", "params", "variant", "ms/op", "baseline", "ratio");
         for (Map.Entry<Integer, Map<String, Double>> e : msPerOp.entrySet()) {
             for (Map.Entry<String, Double> v : e.getValue().entrySet()) {
-                String baseline = v.getKey().startsWith("collect") ? "averagedModelUpdate"
-                        : v.getKey().startsWith("sample") ? "copy" : null;
+                String baseline = baseline(v.getKey());
                 Double base = baseline == null ? null : e.getValue().get(baseline);
                 System.out.printf("%-10d %-20s %9.3f %-20s %7s%n", e.getKey(), v.getKey(), v.getValue(),
                         baseline == null ? "" : baseline, base == null ? "" : String.format("%.2f", v.getValue() / base));
             }
         }
+    }
+
+    /** A collection and its floors against SWA's update; a draw and its floors against a copy. */
+    private static String baseline(String variant) {
+        return switch (variant) {
+            case "collectDiagonal", "collectLowRank", "collectTraffic", "readWeights" -> "averagedModelUpdate";
+            case "sampleDiagonal", "sampleLowRank", "readDeviations", "normals" -> "copy";
+            default -> null;
+        };
     }
 }
