@@ -70,7 +70,7 @@ import org.swa4j.core.Swag;
  * <pre>
  *   bin/swa jmh SwagBenchmark -f 1 -wi 2 -i 3 -w 2s -r 2s
  * </pre>
- * or run this class's {@code main} for the ratio table. Measured figures: {@code docs/performance.md}.
+ * or run this class's {@code main} for the ratio table. Measured figures: {@code docs/swag.md}, "Cost".
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
