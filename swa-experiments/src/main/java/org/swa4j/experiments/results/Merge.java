@@ -1,12 +1,16 @@
 package org.swa4j.experiments.results;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.swa4j.experiments.runner.RunOptions;
 
@@ -20,14 +24,30 @@ import org.swa4j.experiments.runner.RunOptions;
  * directories of another preset configuration or results format,
  * records whose configuration differs from their directory's, and a (method, seed) cell held twice
  * with different results are refused, every one of them named in one message.
+ *
+ * <p>With {@code models}, every finished run also brings its files under {@code models/} (the networks,
+ * FGE's snapshots, the networks SWA averaged, SWAG's state, each with its checksum), so that the analyses
+ * that read them ({@code geometry}, {@code shift}, {@code ensemble-gap}, {@code swag}) run on the merged
+ * directory: a hard link where source and target share a file system, else a copy. A file with a checksum
+ * it does not match, or one whose name the target already holds with other bytes, is refused before
+ * anything is written.
  */
 public final class Merge {
+
+    /** What a merge did: the records left out (unfinished), and the model files brought with {@code models}. */
+    public record Outcome(List<String> leftOut, int modelFiles, long modelBytes, int linked) {
+    }
 
     private Merge() {
     }
 
-    /** Merges {@code sources} into {@code target}; returns the records left out because they were unfinished. */
+    /** Merges {@code sources} into {@code target} without model files; returns the records left out because they were unfinished. */
     public static List<String> merge(List<Path> sources, Path target, String command) throws IOException {
+        return merge(sources, target, command, false).leftOut();
+    }
+
+    /** Merges {@code sources} into {@code target}, with every finished run's model files if {@code models}. */
+    public static Outcome merge(List<Path> sources, Path target, String command, boolean models) throws IOException {
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("merge needs at least one results directory");
         }
@@ -93,10 +113,21 @@ public final class Merge {
                 }
             }
         }
+        List<Path[]> modelFiles = new ArrayList<>();
+        if (models) {
+            for (var cell : cells.entrySet()) {
+                RunRecord r = cell.getValue();
+                if (r.isFinished()) {
+                    planModelFiles(new ResultsDirectory(origin.get(cell.getKey())), out, r.method(), r.seed(), modelFiles, problems);
+                }
+            }
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("nothing merged into " + target + ":\n  - " + String.join("\n  - ", problems));
         }
         Files.createDirectories(target);
+        long bytes = 0;
+        int linked = 0;
         try (ResultsLock lock = ResultsLock.acquire(target, command)) {
             for (var cell : cells.entrySet()) {
                 RunRecord r = cell.getValue();
@@ -105,11 +136,75 @@ public final class Merge {
                     copySwagProbabilities(new ResultsDirectory(origin.get(cell.getKey())), out, r.seed());
                 }
             }
+            for (Path[] file : modelFiles) {
+                bytes += Files.size(file[0]);
+                linked += bring(file[0], file[1]) ? 1 : 0;
+            }
             Json.write(out.runOptions(), new RunOptions(first.preset().withSeeds(seeds), first.dataDir(), first.allowDownload(),
                     first.threads(),
                     "merged", command, ResultsFormat.of(first.resultsFormat())));
         }
-        return leftOut;
+        return new Outcome(leftOut, modelFiles.size(), bytes, linked);
+    }
+
+    /**
+     * The files under {@code from}'s {@code models/} that belong to the run ({@code method}, {@code seed}):
+     * every file whose name, or whose top directory's name, is {@code METHOD-seedK} followed by {@code .}
+     * or {@code -} (so {@code swa-seed1...} is neither {@code swa-seed10...} nor {@code swag-seed1...}),
+     * added to {@code plan} as (source, target) pairs unless the target is the same file or already holds
+     * the same bytes; damaged files and differing targets go to {@code problems}.
+     */
+    static void planModelFiles(ResultsDirectory from, ResultsDirectory to, String method, int seed, List<Path[]> plan,
+            List<String> problems) throws IOException {
+        if (!Files.isDirectory(from.models())) {
+            return;
+        }
+        Pattern owned = Pattern.compile(Pattern.quote(method + "-seed" + seed) + "[.-].*");
+        List<Path> files;
+        try (Stream<Path> top = Files.list(from.models())) {
+            List<Path> roots = top.filter(f -> owned.matcher(f.getFileName().toString()).matches()).sorted().toList();
+            files = new ArrayList<>();
+            for (Path root : roots) {
+                try (Stream<Path> walk = Files.walk(root)) {
+                    walk.filter(Files::isRegularFile).sorted().forEach(files::add);
+                }
+            }
+        }
+        Path probabilities = from.swagProbabilities(seed);
+        for (Path source : files) {
+            Path target = to.models().resolve(from.models().relativize(source).toString());
+            if (same(source, target) || source.equals(probabilities) || source.equals(Checksums.sidecar(probabilities))) {
+                continue; // SWAG's probabilities come with every merge, checked and with a fresh checksum
+            }
+            if (!source.getFileName().toString().endsWith(Checksums.SUFFIX) && Checksums.hasChecksum(source)) {
+                String problem = Checksums.problem(source);
+                if (problem != null) {
+                    problems.add(problem);
+                    continue;
+                }
+            }
+            if (Files.exists(target)) {
+                if (Files.mismatch(source, target) != -1L) {
+                    problems.add(target + " already exists with other bytes than " + source);
+                }
+                continue;
+            }
+            plan.add(new Path[] {source, target});
+        }
+    }
+
+    /** A hard link to {@code source} at {@code target} (true), or a copy where the file system refuses one. */
+    private static boolean bring(Path source, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        try {
+            Files.createLink(target, source);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (FileSystemException | UnsupportedOperationException e) {
+            AtomicFiles.write(target, o -> Files.copy(source, o));
+            return false;
+        }
     }
 
     /**

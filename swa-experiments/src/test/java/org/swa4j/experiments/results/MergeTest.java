@@ -84,4 +84,74 @@ class MergeTest {
         assertTrue(e.getMessage().contains("sgd-seed4.json was run with another configuration")
                 && e.getMessage().contains("budget_epochs: " + p.budgetEpochs() + " vs 9"), e.getMessage());
     }
+
+    private static Path file(Path path, String content, boolean checksum) throws IOException {
+        Files.createDirectories(path.getParent());
+        Files.writeString(path, content);
+        if (checksum) {
+            Checksums.record(path);
+        }
+        return path;
+    }
+
+    /**
+     * With --models every finished run brings its model files, and only its own: not those of a running
+     * record, not {@code swa-seed10...} for {@code swa} seed 1, not {@code swag-seed1...} without a swag
+     * record. Without --models none come. A damaged file or a target name holding other bytes is refused
+     * before anything is written.
+     */
+    @Test
+    void bringsEveryFinishedRunsModelFilesWithModels() throws Exception {
+        Preset p = Presets.load("quick");
+        Path a = shard("a", p, List.of(rec(p, "sgd", 1, RunRecord.FINISHED, 88.1), rec(p, "swa", 1, RunRecord.FINISHED, 88.9),
+                rec(p, "fge", 1, RunRecord.FINISHED, 88.0)));
+        Path b = shard("b", p, List.of(rec(p, "sgd", 2, RunRecord.FINISHED, 88.5), rec(p, "sgd", 3, RunRecord.RUNNING, 0)));
+        ResultsDirectory da = new ResultsDirectory(a);
+        ResultsDirectory db = new ResultsDirectory(b);
+        file(da.model("sgd", 1), "sgd 1", true);
+        file(da.model("swa", 1), "swa 1", true);
+        file(da.swaSnapshot(1, 5), "swa 1 epoch 5", true);
+        file(da.swaSnapshot(1, 6), "swa 1 epoch 6", true);
+        file(da.fgeSnapshot(1, 1), "fge 1 snapshot 1", true);
+        file(da.fgeSnapshot(1, 2), "fge 1 snapshot 2", false);
+        file(da.model("swa", 10), "swa 10: no record", true);
+        file(da.swagState(1), "swag 1: no record", true);
+        file(db.model("sgd", 2), "sgd 2", true);
+        file(db.model("sgd", 3), "sgd 3: running", true);
+
+        Path plain = tmp.resolve("plain");
+        assertEquals(0, Merge.merge(List.of(a, b), plain, "test", false).modelFiles());
+        assertFalse(Files.exists(plain.resolve("models")), "without --models no model file is brought");
+
+        Path out = tmp.resolve("merged");
+        Merge.Outcome outcome = Merge.merge(List.of(a, b), out, "test", true);
+        ResultsDirectory m = new ResultsDirectory(out);
+        List<Path> expected = List.of(m.model("sgd", 1), m.model("swa", 1), m.swaSnapshot(1, 5), m.swaSnapshot(1, 6),
+                m.fgeSnapshot(1, 1), m.fgeSnapshot(1, 2), m.model("sgd", 2));
+        for (Path f : expected) {
+            Path source = (f.equals(m.model("sgd", 2)) ? db : da).root().resolve(out.relativize(f).toString());
+            assertEquals(Files.readString(source), Files.readString(f), f.toString());
+            assertEquals(-1L, Files.mismatch(source, f));
+        }
+        // six files with a checksum bring theirs too: 7 + 6 files
+        assertEquals(13, outcome.modelFiles(), outcome.toString());
+        assertEquals(13, outcome.linked(), "one file system: hard links");
+        assertTrue(Files.isSameFile(da.model("sgd", 1), m.model("sgd", 1)));
+        assertTrue(Checksums.problem(m.swaSnapshot(1, 6)) == null, "the checksum came with the file");
+        assertFalse(Files.exists(m.model("swa", 10)), "swa-seed10 is not swa seed 1's");
+        assertFalse(Files.exists(m.swagState(1)), "no swag record, no swag state");
+        assertFalse(Files.exists(m.model("sgd", 3)), "a running record brings nothing");
+
+        assertEquals(0, Merge.merge(List.of(a, b), out, "test", true).modelFiles(), "merging again: every file is already there");
+
+        Path clash = tmp.resolve("clash");
+        file(new ResultsDirectory(clash).model("sgd", 2), "another sgd 2", false);
+        Files.writeString(da.fgeSnapshot(1, 1), "fge 1 snapshot 1, damaged");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Merge.merge(List.of(a, b), clash, "test", true));
+        assertTrue(e.getMessage().contains(new ResultsDirectory(clash).model("sgd", 2) + " already exists with other bytes than "
+                + db.model("sgd", 2)), e.getMessage());
+        assertTrue(e.getMessage().contains(da.fgeSnapshot(1, 1) + " (25 bytes) does not match its SHA-256"), e.getMessage());
+        assertFalse(Files.exists(new ResultsDirectory(clash).runOptions()), "nothing is written when the merge is refused");
+    }
 }
