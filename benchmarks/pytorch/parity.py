@@ -14,6 +14,11 @@ flip (java.util.SplittableRandom reproduced bit for bit, so the batches are swa4
 averaging, BatchNorm update and metrics. What differs is the framework's own arithmetic and the random
 initial weights (drawn from torch's generator). The package swa4j_peer/ holds the parts; this file the
 command line.
+
+A seed's progress is saved after every epoch (DIR/checkpoints/seedK.pt): a run stopped at any moment
+continues from there when the same command runs again. The process runs with bin/swa's glibc allocator
+setting (GLIBC_TUNABLES below) unless the environment sets its own: with glibc's defaults, freed
+activations go back to the system by munmap and trimming, and training steps take up to twice as long.
 """
 import argparse
 import json
@@ -29,6 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import torch  # noqa: E402
 
 from swa4j_peer import data, presets, protocol, records  # noqa: E402
+
+# bin/swa's: no mmap'ed chunks, no trimming; freed memory stays in the process, as a caching allocator keeps it
+ALLOCATOR_TUNABLES = "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736:glibc.malloc.top_pad=268435456"
 
 
 def parse_shard(text):
@@ -161,16 +169,21 @@ def main(argv):
         if all(out.finished(m, seed) for m in per_seed) and kept_for_multiswag(p, out, seed):
             out.log(f"seed {seed}: all records finished, skipped")
             continue
-        start_time = records.now()
         t0 = time.perf_counter()
         run = protocol.SeedRun(p, dataset, seed, out.log)
+        try:
+            run.checkpoint = records.SeedCheckpoint(out.checkpoint_path(seed), p, seed)
+        except ValueError as e:
+            print(f"parity.py: seed {seed}: {e}", file=sys.stderr)
+            return 2
         outcome = protocol.run_seed(run)
-        prov = records.provenance(threads, start_time, records.now())
+        prov = records.provenance(threads, run.checkpoint.started, records.now())
         for budget, probabilities in run.bma.items():
             out.write_bma(seed, budget, probabilities, dataset.test_labels)
         for method in per_seed:
             status, diverged_epoch, rows, results = outcome[method]
             out.write_record(method, seed, status, diverged_epoch, p, prov, rows, results)
+        run.checkpoint.remove()
         finals = ", ".join(f"{m} {r[-1]['accuracy']:.2f}%" for m, (_, _, _, r) in outcome.items() if r)
         out.log(f"seed {seed}: done in {time.perf_counter() - t0:.1f}s: {finals}")
     if "multiswag" in p["methods"]:
@@ -192,4 +205,7 @@ def kept_for_multiswag(p, out, seed):
 
 
 if __name__ == "__main__":
+    if "GLIBC_TUNABLES" not in os.environ:  # glibc reads it at start-up only: run again with it
+        os.execve(sys.executable, [sys.executable, str(Path(__file__).resolve())] + sys.argv[1:],
+                  dict(os.environ, GLIBC_TUNABLES=ALLOCATOR_TUNABLES))
     sys.exit(main(sys.argv[1:]))

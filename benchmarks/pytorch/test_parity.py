@@ -452,6 +452,72 @@ def tiny_swag_preset(methods, block):
     return presets.with_budget(presets.normalised(raw, "test"), 3)
 
 
+class StopAfter(records.SeedCheckpoint):
+    """A checkpoint whose run is stopped (Stopped raised) right after its `saves`-th save."""
+
+    class Stopped(Exception):
+        pass
+
+    def __init__(self, path, preset, seed, saves):
+        super().__init__(path, preset, seed)
+        self.left = saves
+
+    def save(self, job, value):
+        super().save(job, value)
+        self.left -= 1
+        if self.left == 0:
+            raise StopAfter.Stopped()
+
+
+class ResumeTest(unittest.TestCase):
+    BLOCK = {"rank": 2, "scale": 0.5, "samples": 2, "budgets": None}
+
+    def test_a_seed_stopped_after_any_epoch_resumes_to_the_records_of_an_unstopped_one(self):
+        p = tiny_swag_preset(["sgd", "ema", "fge", "swa", "swag"], self.BLOCK)
+        data_set = data.open_dataset(p["dataset"], None, 256, 100)
+        strip = lambda o: {m: (s, d, [{k: v for k, v in r.items() if k != "seconds"} for r in rows], res)
+                           for m, (s, d, rows, res) in o.items()}
+        reference = protocol.SeedRun(p, data_set, 1, lambda line: None)
+        expected = strip(protocol.run_seed(reference))
+        # sgd: 3 epochs + its outcome; fge: epoch 3 + outcome; swa: 5 epochs + outcome
+        saves = 4 + 2 + 6
+        with tempfile.TemporaryDirectory() as tmp:
+            whole = protocol.SeedRun(p, data_set, 1, lambda line: None)
+            whole.checkpoint = StopAfter(Path(tmp) / "whole.pt", p, 1, saves + 1)
+            self.assertEqual(strip(protocol.run_seed(whole)), expected)
+            self.assertEqual(whole.checkpoint.left, 1, "a save after every epoch of every job and after each job")
+            for stop in range(1, saves + 1):
+                path = Path(tmp) / f"stop{stop}.pt"
+                first = protocol.SeedRun(p, data_set, 1, lambda line: None)
+                first.checkpoint = StopAfter(path, p, 1, stop)
+                with self.assertRaises(StopAfter.Stopped):
+                    protocol.run_seed(first)
+                lines = []
+                second = protocol.SeedRun(p, data_set, 1, lines.append)
+                second.checkpoint = records.SeedCheckpoint(path, p, 1)
+                self.assertEqual(strip(protocol.run_seed(second)), expected, f"stopped after save {stop}")
+                self.assertEqual(sorted(second.bma), sorted(reference.bma))
+                for b, probabilities in reference.bma.items():
+                    np.testing.assert_array_equal(second.bma[b], probabilities)
+                resumed = [line for line in lines if "resumed after epoch" in line]
+                self.assertEqual(len(resumed), 0 if stop in (4, 6, 12) else 1, f"stopped after save {stop}: {lines}")
+
+    def test_a_checkpoint_of_another_run_is_refused_by_name(self):
+        p = tiny_swag_preset(["sgd", "swa", "swag"], self.BLOCK)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "seed1.pt"
+            records.SeedCheckpoint(path, p, 1).save("sgd", {"state": {}})
+            other = dict(p, lr_init=0.2)
+            with self.assertRaisesRegex(ValueError, r"seed1\.pt is the checkpoint of another run .*preset\.lr_init"):
+                records.SeedCheckpoint(path, other, 1)
+            with self.assertRaisesRegex(ValueError, r"differs in \['seed'\]"):
+                records.SeedCheckpoint(path, p, 2)
+            self.assertEqual(records.SeedCheckpoint(path, dict(p, seeds=9), 1).resumed("sgd"), {"state": {}})
+            path.write_bytes(b"not a checkpoint")
+            with self.assertRaisesRegex(ValueError, r"seed1\.pt: not a readable checkpoint"):
+                records.SeedCheckpoint(path, p, 1)
+
+
 class RecordsTest(unittest.TestCase):
     def test_a_preset_without_a_swag_block_is_written_without_the_key(self):
         with tempfile.TemporaryDirectory() as tmp:

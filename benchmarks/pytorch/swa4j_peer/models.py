@@ -32,6 +32,10 @@ CONV_INIT = "he-normal-fan-out"
 class BatchNorm(nn.Module):
     """Spatial BatchNorm with swa4j's running-statistics rule, and the recalibration pass of bn_update.
 
+    A training-mode forward normalises with torch.native_batch_norm, and takes the batch mean and biased
+    variance for the running statistics from its saved mean and inverse standard deviation,
+    var = invstd^-2 - eps (in float64), rather than from a second pass over the batch.
+
     While `recalibrating` holds a list [examples, mean_sum, var_sum], a training-mode forward adds
     n_b * batch mean and n_b * biased batch variance (n_b = examples in the batch) and leaves the running
     statistics alone; `finish_recalibration` sets them to sum / examples (swa4j's BatchNormUpdate).
@@ -48,8 +52,10 @@ class BatchNorm(nn.Module):
     def forward(self, x):
         if not self.training:
             return F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, False, 0.0, EPS)
+        out, mean, invstd = torch.native_batch_norm(x, self.weight, self.bias, None, None, True, 0.0, EPS)
         with torch.no_grad():
-            var, mean = torch.var_mean(x, dim=(0, 2, 3), unbiased=False)
+            mean = mean.detach()
+            var = (invstd.detach().double().pow(-2) - EPS).float()
             if self.recalibrating is not None:
                 n = x.shape[0]
                 self.recalibrating[0] += n
@@ -58,7 +64,7 @@ class BatchNorm(nn.Module):
             else:
                 self.running_mean.mul_(1 - MOMENTUM).add_(mean, alpha=MOMENTUM)
                 self.running_var.mul_(1 - MOMENTUM).add_(var, alpha=MOMENTUM)
-        return F.batch_norm(x, None, None, self.weight, self.bias, True, 0.0, EPS)
+        return out
 
     def start_recalibration(self):
         c = self.running_mean.shape[0]

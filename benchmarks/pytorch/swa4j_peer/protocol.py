@@ -91,6 +91,13 @@ class Average:
             a.copy_(b)
         self.count += 1
 
+    def state(self):
+        return {"model": copy.deepcopy(self.model.state_dict()), "count": self.count}
+
+    def load(self, state):
+        self.model.load_state_dict(state["model"])
+        self.count = state["count"]
+
 
 class SeedRun:
     """What the jobs of one seed share: preset, data, seed, clock and log."""
@@ -102,6 +109,20 @@ class SeedRun:
         self.log = log
         self.iterations_per_epoch = math.ceil(data.train_size / preset["batch_size"])
         self.bma = {}  # SWAG budget -> Bayesian model average of the test probabilities, [N, classes]
+        self.checkpoint = None  # a records.SeedCheckpoint: the jobs save their progress after every epoch
+
+    def resumed(self, job):
+        """The checkpoint's {"state": ...} or {"outcome": ...} of `job`, or None."""
+        return self.checkpoint.resumed(job) if self.checkpoint is not None else None
+
+    def save(self, job, value):
+        if self.checkpoint is not None:
+            self.checkpoint.save(job, value)
+
+    def finish(self, job, outcome):
+        """Saves and returns the outcome of a job that has ended."""
+        self.save(job, {"outcome": outcome})
+        return outcome
 
     def network(self):
         model = models.build(self.p["model"], self.data.channels, 10, self.seed)
@@ -181,17 +202,29 @@ def sgd_job(run):
     with_ema = "ema" in methods
     first = presets.fge_start_epoch(p) if "fge" in methods else None
     epochs = p["budget_epochs"] if {"sgd", "ema"} & set(methods) else first
+    saved = run.resumed("sgd")
+    if saved is not None and "outcome" in saved:
+        return saved["outcome"]
     model, optimiser = run.network()
     ema = Average(model, p["ema"]["decay"]) if with_ema else None
     rows = {"sgd": [], "ema": []}
     results = {"sgd": [], "ema": []}
     fge_start = None
-    if first == 0:
+    iteration, done, elapsed = 0, 0, 0.0
+    if saved is not None:
+        st = saved["state"]
+        model.load_state_dict(st["model"])
+        optimiser.load_state_dict(st["optimiser"])
+        if with_ema:
+            ema.load(st["ema"])
+        rows, results, fge_start = st["rows"], st["results"], st["fge_start"]
+        iteration, done, elapsed = st["iteration"], st["epoch"], st["seconds"]
+        run.line(f"sgd resumed after epoch {done}")
+    elif first == 0:
         fge_start = (copy.deepcopy(model.state_dict()), copy.deepcopy(optimiser.state_dict()))
-    start = time.perf_counter()
-    iteration = 0
+    start = time.perf_counter() - elapsed
     try:
-        for e in range(epochs):
+        for e in range(done, epochs):
             t0 = time.perf_counter()
             lr = presets.sgd_lr(p, e)
             run.set_lr(optimiser, lr)
@@ -215,21 +248,39 @@ def sgd_job(run):
             if first is not None and e + 1 == first:
                 fge_start = (copy.deepcopy(model.state_dict()), copy.deepcopy(optimiser.state_dict()))
             run.line(text + f" ({time.perf_counter() - t0:.1f}s)")
+            run.save("sgd", {"state": {
+                "model": model.state_dict(), "optimiser": optimiser.state_dict(), "ema": ema.state() if with_ema else None,
+                "rows": rows, "results": results, "fge_start": fge_start, "iteration": iteration, "epoch": e + 1,
+                "seconds": time.perf_counter() - start}})
     except Diverged as d:
         run.line(f"sgd DIVERGED in epoch {d.epoch}")
-        return {m: ("diverged", d.epoch, rows[m], []) for m in ("sgd", "ema") if m in methods}, fge_start, d.epoch
-    return {m: ("finished", None, rows[m], results[m]) for m in ("sgd", "ema") if m in methods}, fge_start, None
+        return run.finish("sgd", ({m: ("diverged", d.epoch, rows[m], []) for m in ("sgd", "ema") if m in methods},
+                                  fge_start, d.epoch))
+    return run.finish("sgd", ({m: ("finished", None, rows[m], results[m]) for m in ("sgd", "ema") if m in methods},
+                              fge_start, None))
 
 
 def fge_job(run, fge_start):
     p = run.p
     f = p["fge"]
     first = presets.fge_start_epoch(p)
+    saved = run.resumed("fge")
+    if saved is not None and "outcome" in saved:
+        return saved["outcome"]
     model, optimiser = run.network()
     model.load_state_dict(fge_start[0])
     optimiser.load_state_dict(fge_start[1])
     cycle = presets.fge_cycle(p, run.iterations_per_epoch)
     state = {"lr": float("nan"), "sum": None, "snapshots": 0}
+    rows, results = [], []
+    iteration, done, elapsed = 0, first, 0.0
+    if saved is not None:
+        st = saved["state"]
+        model.load_state_dict(st["model"])
+        optimiser.load_state_dict(st["optimiser"])
+        state, rows, results = st["fge"], st["rows"], st["results"]
+        iteration, done, elapsed = st["iteration"], st["epoch"], st["seconds"]
+        run.line(f"fge resumed after epoch {done}")
 
     def before(i):
         state["lr"] = presets.fge_lr(i, cycle, f["lr1"], f["lr2"])
@@ -241,11 +292,9 @@ def fge_job(run, fge_start):
             state["sum"] = probs if state["sum"] is None else state["sum"] + probs
             state["snapshots"] += 1
 
-    rows, results = [], []
-    start = time.perf_counter()
-    iteration = 0
+    start = time.perf_counter() - elapsed
     try:
-        for e in range(first, p["budget_epochs"]):
+        for e in range(done, p["budget_epochs"]):
             t0 = time.perf_counter()
             loss, acc, steps = run.train_epoch(model, optimiser, e, iteration, before, after)
             iteration += steps
@@ -260,10 +309,13 @@ def fge_job(run, fge_start):
                     raise ValueError(f"FGE took no snapshot in {p['budget_epochs'] - first} epochs (cycle {cycle} iterations)")
                 results.append(budget_result(1.0, e + 1, m))
             run.line(text + f" ({time.perf_counter() - t0:.1f}s)")
+            run.save("fge", {"state": {
+                "model": model.state_dict(), "optimiser": optimiser.state_dict(), "fge": state, "rows": rows,
+                "results": results, "iteration": iteration, "epoch": e + 1, "seconds": time.perf_counter() - start}})
     except Diverged as d:
         run.line(f"fge DIVERGED in epoch {d.epoch}")
-        return {"fge": ("diverged", d.epoch, rows, [])}
-    return {"fge": ("finished", None, rows, results)}
+        return run.finish("fge", {"fge": ("diverged", d.epoch, rows, [])})
+    return run.finish("fge", {"fge": ("finished", None, rows, results)})
 
 
 def swa_job(run):
@@ -273,6 +325,10 @@ def swa_job(run):
     with_swa = "swa" in methods
     with_swag = bool({"swag", "multiswag"} & set(methods))
     total = presets.swa_epochs(p)
+    saved = run.resumed("swa")
+    if saved is not None and "outcome" in saved:
+        records, run.bma = saved["outcome"]
+        return records
     model, optimiser = run.network()
     swa = Average(model)
     posterior = swag.Swag(model, presets.swag_options(p)["rank"]) if with_swag else None
@@ -281,10 +337,20 @@ def swa_job(run):
     rows = {"swa": [], "swag": []}
     results = {"swa": [], "swag": []}
     run.bma = {}
-    start = time.perf_counter()
-    iteration = 0
+    iteration, done, elapsed = 0, 0, 0.0
+    if saved is not None:
+        st = saved["state"]
+        model.load_state_dict(st["model"])
+        optimiser.load_state_dict(st["optimiser"])
+        swa.load(st["swa"])
+        if with_swag:
+            posterior.load(st["swag"])
+        rows, results, run.bma = st["rows"], st["results"], st["bma"]
+        iteration, done, elapsed = st["iteration"], st["epoch"], st["seconds"]
+        run.line(f"swa resumed after epoch {done}")
+    start = time.perf_counter() - elapsed
     try:
-        for e in range(total):
+        for e in range(done, total):
             t0 = time.perf_counter()
             lr = presets.swa_lr(p, e)
             run.set_lr(optimiser, lr)
@@ -318,11 +384,19 @@ def swa_job(run):
                     if presets.epochs_at(p, b) == e + 1:
                         results["swa"].append(budget_result(b, e + 1, m))
             run.line(text + f" ({time.perf_counter() - t0:.1f}s)")
+            run.save("swa", {"state": {
+                "model": model.state_dict(), "optimiser": optimiser.state_dict(), "swa": swa.state(),
+                "swag": posterior.state() if with_swag else None, "rows": rows, "results": results, "bma": run.bma,
+                "iteration": iteration, "epoch": e + 1, "seconds": time.perf_counter() - start}})
     except Diverged as d:
         run.line(f"swa DIVERGED in epoch {d.epoch}")
         run.bma = {}
-        return {k: ("diverged", d.epoch, rows[k], []) for k in ("swa", "swag") if k in methods}
-    return {k: ("finished", None, rows[k], results[k]) for k in ("swa", "swag") if k in methods}
+        records = {k: ("diverged", d.epoch, rows[k], []) for k in ("swa", "swag") if k in methods}
+        run.finish("swa", (records, run.bma))
+        return records
+    records = {k: ("finished", None, rows[k], results[k]) for k in ("swa", "swag") if k in methods}
+    run.finish("swa", (records, run.bma))
+    return records
 
 
 def bayesian_average(run, posterior, work, epoch):

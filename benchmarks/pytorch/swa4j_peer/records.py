@@ -7,6 +7,8 @@
     DIR/swa.log                the progress lines
     DIR/bma/swag-seedK-budgetB.npz  the peer's own: seed K's SWAG model average at budget B (probabilities [N, classes]
                                float64, labels [N]), kept for MultiSWAG, which needs every seed's
+    DIR/checkpoints/seedK.pt   the peer's own: seed K's progress while it runs (SeedCheckpoint), removed once its
+                               records are written
 
 Provenance uses swa4j's fields: the backend names PyTorch (version, threads, MKL-DNN), `jvm` the Python
 that ran it, `dl4j_version` says none, `layers` says torch.nn. Files are written atomically (a temporary
@@ -131,6 +133,9 @@ class ResultsDirectory:
             "method": method, "seed": seed, "status": status, "diverged_epoch": diverged_epoch, "preset": as_written(preset),
             "provenance": prov, "epochs": epochs, "results": results})
 
+    def checkpoint_path(self, seed):
+        return self.root / "checkpoints" / f"seed{seed}.pt"
+
     def bma_path(self, seed, budget):
         return self.root / "bma" / f"swag-seed{seed}-budget{float(budget)!r}.npz"
 
@@ -164,3 +169,56 @@ class ResultsDirectory:
         print(stamped, flush=True)
         with open(self.root / "swa.log", "a") as f:
             f.write(stamped + "\n")
+
+
+CHECKPOINT_FORMAT = 1
+
+
+class SeedCheckpoint:
+    """One seed's progress, rewritten atomically after every epoch: each job (sgd, fge, swa) is saved as
+    {"state": ...} after each of its epochs and as {"outcome": ...} once it has ended. A run stopped at any
+    moment (kill, Ctrl-C, the machine going away) continues with the same command from the last finished
+    epoch of the job it was in, and does not run a finished job again. The data order, the augmentation and
+    the SWAG draws depend on (seed, epoch) alone, so the records come out as an uninterrupted run writes them.
+
+    The file names its seed and preset (without "seeds": a grid may grow by seeds); a checkpoint of
+    another preset or seed is refused by name, never silently discarded or continued.
+    """
+
+    def __init__(self, path, preset, seed):
+        self.path = Path(path)
+        self.identity = {"format": CHECKPOINT_FORMAT, "seed": seed,
+                         "preset": {k: v for k, v in as_written(preset).items() if k != "seeds"}}
+        self.jobs = {}
+        self.started = now()  # the first start of the seed, kept across resumptions for its provenance
+        if not self.path.is_file():
+            return
+        try:
+            saved = torch.load(self.path)
+            identity, jobs = saved["identity"], saved["jobs"]
+        except Exception as e:  # noqa: BLE001 -- any unreadable file is reported with its name
+            raise ValueError(f"{self.path}: not a readable checkpoint ({type(e).__name__}: {e}); "
+                             f"move it away to run seed {seed} from its start") from e
+        if identity != self.identity:
+            theirs, ours = identity.get("preset", {}), self.identity["preset"]
+            diff = sorted(k for k in ("format", "seed") if identity.get(k) != self.identity[k])
+            diff += sorted(f"preset.{k}" for k in set(theirs) | set(ours) if theirs.get(k) != ours.get(k))
+            raise ValueError(f"{self.path} is the checkpoint of another run (differs in {diff}); "
+                             "move it away or use another --out")
+        self.jobs = jobs
+        self.started = saved.get("started", self.started)
+
+    def resumed(self, job):
+        """The saved {"state": ...} or {"outcome": ...} of `job`, or None."""
+        return self.jobs.get(job)
+
+    def save(self, job, value):
+        self.jobs[job] = value
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix="." + self.path.name, suffix=".tmp", dir=self.path.parent)
+        with os.fdopen(fd, "wb") as f:
+            torch.save({"identity": self.identity, "started": self.started, "jobs": self.jobs}, f)
+        os.replace(tmp, self.path)
+
+    def remove(self):
+        self.path.unlink(missing_ok=True)

@@ -104,6 +104,21 @@ class Swag:
             noise += (z2 @ d) / math.sqrt(m - 1.0)
         return mean + math.sqrt(scale) * noise
 
+    def state(self):
+        """What `load` restores: the count, the sum, M2 and the kept deviations (tensors copied)."""
+        return {"rank": self.rank, "count": self.count, "sum": self.sum.clone(), "m2": self.m2.clone(),
+                "deviations": [d.clone() for d in self.deviations]}
+
+    def load(self, state):
+        """Restores a `state()` of a SWAG of the same rank over the same number of weights."""
+        if state["rank"] != self.rank or state["sum"].shape != self.sum.shape:
+            raise ValueError(f"a SWAG state of rank {state['rank']} over {state['sum'].numel()} weights; "
+                             f"this SWAG has rank {self.rank} over {self.sum.numel()}")
+        self.count = state["count"]
+        self.sum = state["sum"].clone()
+        self.m2 = state["m2"].clone()
+        self.deviations = [d.clone() for d in state["deviations"]]
+
     def _require_collected(self):
         if self.count == 0:
             raise ValueError("nothing collected into SWAG yet")
