@@ -46,6 +46,11 @@ public record Provenance(String gitCommit, String swa4jVersion, String dl4jVersi
                 + (options.isEmpty() ? "" : " (" + options + ")");
     }
 
+    /** A copy with the start time set to {@code start}: a resumed job keeps the start of its first process. */
+    public Provenance startedAt(String start) {
+        return new Provenance(gitCommit, swa4jVersion, dl4jVersion, backend, jvm, os, cpu, threads, layers, start, endTime);
+    }
+
     /** A copy with the end time set to now. */
     public Provenance finished() {
         return new Provenance(gitCommit, swa4jVersion, dl4jVersion, backend, jvm, os, cpu, threads, layers, startTime,

@@ -58,6 +58,11 @@ public record JobContext(Preset preset, Cell cell, ImageDataset data, ResultsDir
         return new Checkpoints(dir.checkpoint(cell.job(), seed()));
     }
 
+    /** This context with its provenance's start time set to {@code start} (a resumed job's first start). */
+    public JobContext startedAt(String start) {
+        return new JobContext(preset, cell, data, dir, log, provenance.startedAt(start));
+    }
+
     /** Writes the record of {@code method} (atomically); SWAG's says how it was made ({@link SwagProvenance}). */
     public void writeRecord(String method, String status, Integer divergedEpoch, List<EpochMetrics> epochs,
             List<BudgetResult> results, boolean finished) throws IOException {

@@ -120,9 +120,11 @@ final class TrainingEngine {
     }
 
     /** Runs (or continues) {@code job} for the cell of {@code ctx}. */
-    static void run(JobContext ctx, Job job) throws IOException {
-        Checkpoints ck = ctx.checkpoints();
-        CheckpointState state = ck.latestIntact(ctx.log()::line).orElse(null);
+    static void run(JobContext context, Job job) throws IOException {
+        Checkpoints ck = context.checkpoints();
+        CheckpointState state = ck.latestIntact(context.log()::line).orElse(null);
+        // the records and the next checkpoints of a resumed job keep the start time of its first process
+        JobContext ctx = state != null && state.startTime() != null ? context.startedAt(state.startTime()) : context;
         List<Track> tracks = job.tracks();
         List<String> methods = tracks.stream().map(Track::method).toList();
         Map<String, List<EpochMetrics>> epochs = new LinkedHashMap<>();

@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 import org.swa4j.experiments.Main;
+import org.swa4j.experiments.results.Json;
+import org.swa4j.experiments.results.Provenance;
 import org.swa4j.experiments.results.ResultsDirectory;
+import org.swa4j.experiments.results.RunRecord;
 
 /**
  * kill -9 in the middle of a run, then {@code swa resume}: the resumed run must end with exactly the
@@ -35,10 +39,14 @@ class ResumeTest {
         ResultsDirectory killed = new ResultsDirectory(d);
         assertFalse(ExperimentRunner.finished(killed, org.swa4j.experiments.preset.Presets.load(TinyRun.PRESET.toString()),
                 new Cell("swa", 1)), "the kill happened before the end");
+        String firstStart = Json.read(killed.record("sgd", 1), RunRecord.class).provenance().startTime();
 
         assertEquals(0, Main.execute("resume", d.toString()));
 
         RunComparison.assertSameResults(uninterrupted, d, 1);
         assertTrue(Files.readString(log).contains("resuming after epoch"), "the resumed job started from its checkpoint");
+        Provenance resumed = Json.read(killed.record("sgd", 1), RunRecord.class).provenance();
+        assertEquals(firstStart, resumed.startTime(), "a resumed job's record keeps the start of its first process");
+        assertTrue(Instant.parse(resumed.endTime()).isAfter(Instant.parse(firstStart)));
     }
 }
