@@ -119,6 +119,19 @@ class SeedRun:
         if self.checkpoint is not None:
             self.checkpoint.save(job, value)
 
+    def restore(self, job, saved, model, optimiser):
+        """Loads the epoch state `saved` of `job` into model and optimiser: (state, iteration, epochs done, seconds)."""
+        st = saved["state"]
+        model.load_state_dict(st["model"])
+        optimiser.load_state_dict(st["optimiser"])
+        self.line(f"{job} resumed after epoch {st['epoch']}")
+        return st, st["iteration"], st["epoch"], st["seconds"]
+
+    def save_epoch(self, job, model, optimiser, epoch, iteration, seconds, **rest):
+        """Saves `job`'s state after `epoch` epochs: model, optimiser, clocks and the job's own `rest`."""
+        self.save(job, {"state": dict(model=model.state_dict(), optimiser=optimiser.state_dict(), iteration=iteration,
+                                      epoch=epoch, seconds=seconds, **rest)})
+
     def finish(self, job, outcome):
         """Saves and returns the outcome of a job that has ended."""
         self.save(job, {"outcome": outcome})
@@ -212,14 +225,10 @@ def sgd_job(run):
     fge_start = None
     iteration, done, elapsed = 0, 0, 0.0
     if saved is not None:
-        st = saved["state"]
-        model.load_state_dict(st["model"])
-        optimiser.load_state_dict(st["optimiser"])
+        st, iteration, done, elapsed = run.restore("sgd", saved, model, optimiser)
         if with_ema:
             ema.load(st["ema"])
         rows, results, fge_start = st["rows"], st["results"], st["fge_start"]
-        iteration, done, elapsed = st["iteration"], st["epoch"], st["seconds"]
-        run.line(f"sgd resumed after epoch {done}")
     elif first == 0:
         fge_start = (copy.deepcopy(model.state_dict()), copy.deepcopy(optimiser.state_dict()))
     start = time.perf_counter() - elapsed
@@ -248,10 +257,8 @@ def sgd_job(run):
             if first is not None and e + 1 == first:
                 fge_start = (copy.deepcopy(model.state_dict()), copy.deepcopy(optimiser.state_dict()))
             run.line(text + f" ({time.perf_counter() - t0:.1f}s)")
-            run.save("sgd", {"state": {
-                "model": model.state_dict(), "optimiser": optimiser.state_dict(), "ema": ema.state() if with_ema else None,
-                "rows": rows, "results": results, "fge_start": fge_start, "iteration": iteration, "epoch": e + 1,
-                "seconds": time.perf_counter() - start}})
+            run.save_epoch("sgd", model, optimiser, e + 1, iteration, time.perf_counter() - start,
+                           ema=ema.state() if with_ema else None, rows=rows, results=results, fge_start=fge_start)
     except Diverged as d:
         run.line(f"sgd DIVERGED in epoch {d.epoch}")
         return run.finish("sgd", ({m: ("diverged", d.epoch, rows[m], []) for m in ("sgd", "ema") if m in methods},
@@ -275,12 +282,8 @@ def fge_job(run, fge_start):
     rows, results = [], []
     iteration, done, elapsed = 0, first, 0.0
     if saved is not None:
-        st = saved["state"]
-        model.load_state_dict(st["model"])
-        optimiser.load_state_dict(st["optimiser"])
+        st, iteration, done, elapsed = run.restore("fge", saved, model, optimiser)
         state, rows, results = st["fge"], st["rows"], st["results"]
-        iteration, done, elapsed = st["iteration"], st["epoch"], st["seconds"]
-        run.line(f"fge resumed after epoch {done}")
 
     def before(i):
         state["lr"] = presets.fge_lr(i, cycle, f["lr1"], f["lr2"])
@@ -309,9 +312,8 @@ def fge_job(run, fge_start):
                     raise ValueError(f"FGE took no snapshot in {p['budget_epochs'] - first} epochs (cycle {cycle} iterations)")
                 results.append(budget_result(1.0, e + 1, m))
             run.line(text + f" ({time.perf_counter() - t0:.1f}s)")
-            run.save("fge", {"state": {
-                "model": model.state_dict(), "optimiser": optimiser.state_dict(), "fge": state, "rows": rows,
-                "results": results, "iteration": iteration, "epoch": e + 1, "seconds": time.perf_counter() - start}})
+            run.save_epoch("fge", model, optimiser, e + 1, iteration, time.perf_counter() - start,
+                           fge=state, rows=rows, results=results)
     except Diverged as d:
         run.line(f"fge DIVERGED in epoch {d.epoch}")
         return run.finish("fge", {"fge": ("diverged", d.epoch, rows, [])})
@@ -339,15 +341,11 @@ def swa_job(run):
     run.bma = {}
     iteration, done, elapsed = 0, 0, 0.0
     if saved is not None:
-        st = saved["state"]
-        model.load_state_dict(st["model"])
-        optimiser.load_state_dict(st["optimiser"])
+        st, iteration, done, elapsed = run.restore("swa", saved, model, optimiser)
         swa.load(st["swa"])
         if with_swag:
             posterior.load(st["swag"])
         rows, results, run.bma = st["rows"], st["results"], st["bma"]
-        iteration, done, elapsed = st["iteration"], st["epoch"], st["seconds"]
-        run.line(f"swa resumed after epoch {done}")
     start = time.perf_counter() - elapsed
     try:
         for e in range(done, total):
@@ -384,10 +382,9 @@ def swa_job(run):
                     if presets.epochs_at(p, b) == e + 1:
                         results["swa"].append(budget_result(b, e + 1, m))
             run.line(text + f" ({time.perf_counter() - t0:.1f}s)")
-            run.save("swa", {"state": {
-                "model": model.state_dict(), "optimiser": optimiser.state_dict(), "swa": swa.state(),
-                "swag": posterior.state() if with_swag else None, "rows": rows, "results": results, "bma": run.bma,
-                "iteration": iteration, "epoch": e + 1, "seconds": time.perf_counter() - start}})
+            run.save_epoch("swa", model, optimiser, e + 1, iteration, time.perf_counter() - start,
+                           swa=swa.state(), swag=posterior.state() if with_swag else None, rows=rows, results=results,
+                           bma=run.bma)
     except Diverged as d:
         run.line(f"swa DIVERGED in epoch {d.epoch}")
         run.bma = {}
