@@ -62,6 +62,10 @@ def parse(argv):
     ap.add_argument("--data", help="data directory: the set is read from DIR/<set>, else $SWA4J_DATA, ~/.swa4j/data, "
                                    "/usr/share/datasets")
     ap.add_argument("--threads", type=int, help="torch.set_num_threads (default: all cores)")
+    ap.add_argument("--device", default="cpu",
+                    help="where the networks train and predict: cpu, or cuda / cuda:N in float32 with TF32 off and "
+                         "cuDNN's deterministic algorithms; data order, augmentation and SWAG's noise are drawn on the "
+                         "CPU either way (default: cpu)")
     ap.add_argument("--shard", default="0/1", help="i/n: run only seeds k with (k - 1) mod n == i; shards may share --out "
                                                    "or be combined with `bin/swa merge` (default: 0/1)")
     ap.add_argument("--multiswag-only", action="store_true",
@@ -69,6 +73,29 @@ def parse(argv):
                          "kept in --out/bma/ (a run does this itself once every seed's swag record is there)")
     ap.add_argument("--self-test", action="store_true", help="run the peer's unit tests and exit")
     return ap.parse_args(argv)
+
+
+def open_device(name):
+    """The torch.device of --device `name`, set up for float32 arithmetic that repeats itself: on CUDA, TF32 off
+    (it would round convolution and matrix inputs to 10-bit mantissas) and cuDNN's deterministic algorithms."""
+    try:
+        device = torch.device(name)
+    except RuntimeError as e:
+        raise ValueError(f"--device {name!r} is not a device name (cpu, cuda, cuda:N): {e}") from e
+    if device.type == "cpu":
+        return device
+    if device.type != "cuda":
+        raise ValueError(f"--device {name!r}: the peer runs on cpu or cuda, not {device.type}")
+    if not torch.cuda.is_available():
+        raise ValueError(f"--device {name!r}: this torch {torch.__version__} sees no CUDA device")
+    if device.index is not None and device.index >= torch.cuda.device_count():
+        raise ValueError(f"--device {name!r}: there are {torch.cuda.device_count()} CUDA devices (cuda:0.."
+                         f"cuda:{torch.cuda.device_count() - 1})")
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cudnn.deterministic = True
+    torch.backends.cudnn.benchmark = False
+    return device
 
 
 def self_test():
@@ -148,6 +175,11 @@ def main(argv):
     if threads < 1:
         problems.append(f"--threads {threads} must be >= 1")
     problems += presets.problems(p)
+    device = None
+    try:
+        device = open_device(args.device)
+    except ValueError as e:
+        problems.append(str(e))
     dataset = None
     if not problems:
         try:
@@ -164,20 +196,21 @@ def main(argv):
     out.write_run_options(p, args.data, threads, args.shard, command)
     seeds = shard_seeds(p["seeds"], shard)
     per_seed = [m for m in p["methods"] if m != "multiswag"]
-    out.log(f"{p['name']}: {dataset.describe()}; model {p['model']}; seeds {seeds}; {threads} threads; torch {torch.__version__}")
+    out.log(f"{p['name']}: {dataset.describe()}; model {p['model']}; seeds {seeds}; {threads} threads; torch {torch.__version__}; "
+            f"{records.device_description(device)}")
     for seed in seeds:
         if all(out.finished(m, seed) for m in per_seed) and kept_for_multiswag(p, out, seed):
             out.log(f"seed {seed}: all records finished, skipped")
             continue
         t0 = time.perf_counter()
-        run = protocol.SeedRun(p, dataset, seed, out.log)
+        run = protocol.SeedRun(p, dataset, seed, out.log, device)
         try:
             run.checkpoint = records.SeedCheckpoint(out.checkpoint_path(seed), p, seed)
         except ValueError as e:
             print(f"parity.py: seed {seed}: {e}", file=sys.stderr)
             return 2
         outcome = protocol.run_seed(run)
-        prov = records.provenance(threads, run.checkpoint.started, records.now())
+        prov = records.provenance(threads, run.checkpoint.started, records.now(), device)
         for budget, probabilities in run.bma.items():
             out.write_bma(seed, budget, probabilities, dataset.test_labels)
         for method in per_seed:

@@ -6,6 +6,8 @@ The expected values of the data-side streams, the subsets, the normalisation and
 printed by swa4j's own Java classes (java.util.SplittableRandom, Seeds, EpochOrder, StratifiedSubset,
 ChannelNormaliser, PrefetchingBatchIterator, SwaSchedule) for the arguments used here.
 """
+import contextlib
+import io
 import json
 import math
 import sys
@@ -516,6 +518,46 @@ class ResumeTest(unittest.TestCase):
             path.write_bytes(b"not a checkpoint")
             with self.assertRaisesRegex(ValueError, r"seed1\.pt: not a readable checkpoint"):
                 records.SeedCheckpoint(path, p, 1)
+
+
+class DeviceTest(unittest.TestCase):
+    def test_device_names_are_checked_and_named_in_the_error(self):
+        self.assertEqual(parity.open_device("cpu"), torch.device("cpu"))
+        with self.assertRaisesRegex(ValueError, r"--device 'tpu' is not a device name"):
+            parity.open_device("tpu")
+        with self.assertRaisesRegex(ValueError, r"--device 'meta': the peer runs on cpu or cuda, not meta"):
+            parity.open_device("meta")
+
+    @unittest.skipIf(torch.cuda.is_available(), "this machine has a CUDA device")
+    def test_cuda_without_a_device_is_refused(self):
+        with self.assertRaisesRegex(ValueError, r"--device 'cuda:1': this torch .* sees no CUDA device"):
+            parity.open_device("cuda:1")
+
+    def test_an_option_error_is_listed_before_anything_runs(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            err = io.StringIO()
+            with contextlib.redirect_stderr(err):
+                rc = parity.main(["--preset", "quick", "--device", "tpu", "--out", tmp])
+            self.assertEqual(rc, 2)
+            self.assertIn("--device 'tpu'", err.getvalue())
+            self.assertEqual(list(Path(tmp).iterdir()), [], "nothing written")
+
+    def test_the_record_names_the_device(self):
+        self.assertIn("PyTorch " + torch.__version__ + " CPU (", records.provenance(2, "t0", "t1", "cpu")["backend"])
+
+    def test_swag_keeps_its_moments_on_the_network_s_device_and_loads_onto_it(self):
+        net = torch.nn.Linear(3, 2)
+        g = swag.Swag(net, 2)
+        for w in (0.0, 1.0, 3.0):
+            with torch.no_grad():
+                for q in net.parameters():
+                    q.fill_(w)
+            g.collect(net)
+        self.assertEqual({t.device for t in [g.sum, g.m2] + g.deviations}, {torch.device("cpu")})
+        h = swag.Swag(net, 2)
+        h.load(g.state())
+        torch.testing.assert_close(h.sample(torch.Generator().manual_seed(7), 0.5),
+                                   g.sample(torch.Generator().manual_seed(7), 0.5), rtol=0, atol=0)
 
 
 class RecordsTest(unittest.TestCase):

@@ -67,8 +67,9 @@ class BatchNorm(nn.Module):
         return out
 
     def start_recalibration(self):
-        c = self.running_mean.shape[0]
-        self.recalibrating = [0, torch.zeros(c, dtype=torch.float64), torch.zeros(c, dtype=torch.float64)]
+        c, device = self.running_mean.shape[0], self.running_mean.device
+        self.recalibrating = [0, torch.zeros(c, dtype=torch.float64, device=device),
+                              torch.zeros(c, dtype=torch.float64, device=device)]
 
     def finish_recalibration(self):
         n, mean_sum, var_sum = self.recalibrating

@@ -78,9 +78,10 @@ class Average:
 
     @torch.no_grad()
     def update(self, live):
-        for a, w in zip(self.model.parameters(), live.parameters()):
-            if not torch.isfinite(w).all():
-                raise ValueError("weights contain NaN or infinity; not folded into the average")
+        weights = list(live.parameters())
+        if not bool(torch.stack([torch.isfinite(w).all() for w in weights]).all()):
+            raise ValueError("weights contain NaN or infinity; not folded into the average")
+        for a, w in zip(self.model.parameters(), weights):
             if self.count == 0:
                 a.copy_(w)
             elif self.decay is None:
@@ -102,11 +103,12 @@ class Average:
 class SeedRun:
     """What the jobs of one seed share: preset, data, seed, clock and log."""
 
-    def __init__(self, preset, data, seed, log):
+    def __init__(self, preset, data, seed, log, device="cpu"):
         self.p = preset
         self.data = data
         self.seed = seed
         self.log = log
+        self.device = torch.device(device)  # the networks' device; data, draws and records stay on the CPU
         self.iterations_per_epoch = math.ceil(data.train_size / preset["batch_size"])
         self.bma = {}  # SWAG budget -> Bayesian model average of the test probabilities, [N, classes]
         self.checkpoint = None  # a records.SeedCheckpoint: the jobs save their progress after every epoch
@@ -138,7 +140,7 @@ class SeedRun:
         return outcome
 
     def network(self):
-        model = models.build(self.p["model"], self.data.channels, 10, self.seed)
+        model = models.build(self.p["model"], self.data.channels, 10, self.seed).to(self.device)
         optimiser = torch.optim.SGD(model.parameters(), lr=self.p["lr_init"], momentum=self.p["momentum"],
                                     weight_decay=self.p["weight_decay"])
         return model, optimiser
@@ -160,11 +162,12 @@ class SeedRun:
         for x, y in self.data.train_pass(self.p["batch_size"], self.seed, epoch, self.p["augment"]):
             if before is not None:
                 before(iteration)
-            x, y = torch.from_numpy(x), torch.from_numpy(y)
+            x, y = torch.from_numpy(x).to(self.device), torch.from_numpy(y).to(self.device)
             logits = model(x)
             loss = F.cross_entropy(logits, y)
-            with torch.no_grad():
-                score = loss.item() + (0.5 * wd * sum(float((q * q).sum()) for q in params) if wd > 0 else 0.0)
+            with torch.no_grad():  # one transfer of the per-parameter float32 sums, added in float64 in order
+                penalty = sum(torch.stack([(q * q).sum() for q in params]).tolist()) if wd > 0 else 0.0
+                score = loss.item() + (0.5 * wd * penalty if wd > 0 else 0.0)
             if not math.isfinite(score):
                 raise Diverged(epoch + 1)
             optimiser.zero_grad(set_to_none=True)
@@ -184,7 +187,7 @@ class SeedRun:
         """Softmax test probabilities (float32 rounded, as float64) in inference mode, [N, classes]."""
         was_training = model.training
         model.eval()
-        parts = [F.softmax(model(torch.from_numpy(x)), dim=1).double().numpy() for x, _ in
+        parts = [F.softmax(model(torch.from_numpy(x).to(self.device)), dim=1).double().cpu().numpy() for x, _ in
                  self.data.test_batches(EVAL_BATCH)]
         model.train(was_training)
         return np.concatenate(parts)
@@ -200,7 +203,7 @@ class SeedRun:
             bn.start_recalibration()
         model.train()
         for x, _ in self.data.train_pass(self.p["batch_size"], BATCH_NORM_SEED_OFFSET + self.seed, epoch, self.p["augment"]):
-            model(torch.from_numpy(x))
+            model(torch.from_numpy(x).to(self.device))
         for bn in norms:
             bn.finish_recalibration()
 

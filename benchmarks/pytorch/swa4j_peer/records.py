@@ -75,13 +75,23 @@ def cpu_model():
     return platform.machine()
 
 
-def provenance(threads, start_time, end_time=None):
+def device_description(device):
+    """The backend's words for where the networks ran: the CPU, or the CUDA device with its arithmetic."""
+    device = torch.device(device)
+    if device.type != "cuda":
+        return "CPU"
+    return (f"CUDA {torch.version.cuda} on {torch.cuda.get_device_name(device)} (cuDNN {torch.backends.cudnn.version()}, "
+            f"deterministic {torch.backends.cudnn.deterministic}, TF32 "
+            f"{'on' if torch.backends.cudnn.allow_tf32 or torch.backends.cuda.matmul.allow_tf32 else 'off'})")
+
+
+def provenance(threads, start_time, end_time=None, device="cpu"):
     python = f"CPython {platform.python_version()} ({sys.executable})"
     return {
         "git_commit": git_commit(),
         "swa4j_version": project_version(),
         "dl4j_version": "none (PyTorch peer, benchmarks/pytorch/parity.py)",
-        "backend": f"{BACKEND_PREFIX} {torch.__version__} CPU (MKL-DNN {'on' if torch.backends.mkldnn.enabled else 'off'}, "
+        "backend": f"{BACKEND_PREFIX} {torch.__version__} {device_description(device)} (MKL-DNN {'on' if torch.backends.mkldnn.enabled else 'off'}, "
                    f"{torch.get_num_threads()} intra-op threads; {python})",
         "jvm": f"none: {python}",
         "os": f"{platform.system()} {platform.release()} {platform.machine()}",
@@ -194,7 +204,9 @@ class SeedCheckpoint:
         if not self.path.is_file():
             return
         try:
-            saved = torch.load(self.path)
+            # tensors come back on the CPU and are moved to the run's device as they are loaded; the file
+            # holds numpy arrays and plain values too, so it is read in full (it is this program's own file)
+            saved = torch.load(self.path, map_location="cpu", weights_only=False)
             identity, jobs = saved["identity"], saved["jobs"]
         except Exception as e:  # noqa: BLE001 -- any unreadable file is reported with its name
             raise ValueError(f"{self.path}: not a readable checkpoint ({type(e).__name__}: {e}); "

@@ -42,10 +42,11 @@ class Swag:
         if not isinstance(rank, int) or isinstance(rank, bool) or rank < 0 or rank == 1:
             raise ValueError(f"rank K = {rank}: must be 0 (SWAG-Diagonal) or >= 2")
         n = sum(p.numel() for p in model.parameters())
+        self.device = next(model.parameters()).device  # the moments live with the network
         self.rank = rank
         self.count = 0
-        self.sum = torch.zeros(n, dtype=torch.float64)
-        self.m2 = torch.zeros(n, dtype=torch.float64)
+        self.sum = torch.zeros(n, dtype=torch.float64, device=self.device)
+        self.m2 = torch.zeros(n, dtype=torch.float64, device=self.device)
         self.deviations = []  # oldest first, at most `rank`
 
     def collect(self, model):
@@ -77,7 +78,7 @@ class Swag:
     def deviation_matrix(self):
         """D as an [m, N] tensor (rows oldest first); [0, N] for SWAG-Diagonal."""
         if not self.deviations:
-            return torch.zeros(0, self.sum.numel(), dtype=torch.float64)
+            return torch.zeros(0, self.sum.numel(), dtype=torch.float64, device=self.device)
         return torch.stack(self.deviations)
 
     def covariance(self):
@@ -95,12 +96,13 @@ class Swag:
         mean = self.mean()
         if scale == 0:
             return mean
-        z1 = torch.randn(mean.numel(), generator=generator, dtype=torch.float64)
+        # the noise is drawn on the CPU, so a device draws what the CPU draws
+        z1 = torch.randn(mean.numel(), generator=generator, dtype=torch.float64).to(self.device)
         noise = self.variance().sqrt() * z1
         d = self.deviation_matrix()
         m = d.shape[0]
         if m >= 2:
-            z2 = torch.randn(m, generator=generator, dtype=torch.float64)
+            z2 = torch.randn(m, generator=generator, dtype=torch.float64).to(self.device)
             noise += (z2 @ d) / math.sqrt(m - 1.0)
         return mean + math.sqrt(scale) * noise
 
@@ -115,9 +117,9 @@ class Swag:
             raise ValueError(f"a SWAG state of rank {state['rank']} over {state['sum'].numel()} weights; "
                              f"this SWAG has rank {self.rank} over {self.sum.numel()}")
         self.count = state["count"]
-        self.sum = state["sum"].clone()
-        self.m2 = state["m2"].clone()
-        self.deviations = [d.clone() for d in state["deviations"]]
+        self.sum = state["sum"].to(self.device, copy=True)
+        self.m2 = state["m2"].to(self.device, copy=True)
+        self.deviations = [d.to(self.device, copy=True) for d in state["deviations"]]
 
     def _require_collected(self):
         if self.count == 0:
