@@ -14,27 +14,32 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.nd4j.linalg.factory.Nd4j;
 import org.swa4j.core.BatchNormUpdate;
 import org.swa4j.core.schedule.FgeSchedule;
 import org.swa4j.data.DataOptions;
 import org.swa4j.data.Datasets;
 import org.swa4j.data.EpochIterator;
 import org.swa4j.data.ImageDataset;
+import org.swa4j.experiments.cli.CommandLines;
 import org.swa4j.experiments.preset.Preset;
 import org.swa4j.experiments.results.AtomicFiles;
 import org.swa4j.experiments.results.Json;
+import org.swa4j.experiments.results.Provenance;
 import org.swa4j.experiments.results.ResultsDirectory;
 import org.swa4j.experiments.results.RunRecord;
 import org.swa4j.experiments.runner.Checkpoints;
+import org.swa4j.experiments.runner.ExperimentRunner;
 import org.swa4j.experiments.runner.FgeBranch;
 import org.swa4j.experiments.runner.JobContext;
 import org.swa4j.experiments.runner.Schedules;
 import org.swa4j.experiments.train.Networks;
 import org.swa4j.experiments.train.RunSeeds;
-
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code swa ensemble-gap DIR}: the paper's Section 3.5 claim, measured on a finished results
@@ -69,8 +74,13 @@ public final class EnsembleGapCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "directory holding the data sets (default: as the run)")
     Path dataDir;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        Provenance provenance = Provenance.capture(Nd4j.getEnvironment().maxMasterThreads(), ExperimentRunner.backend(),
+                "as saved in the models");
         ResultsDirectory results = new ResultsDirectory(dir);
         List<Integer> chosen = seeds == null ? finishedSgdSeeds(results) : seeds;
         if (chosen.isEmpty()) {
@@ -132,7 +142,8 @@ public final class EnsembleGapCommand implements Callable<Integer> {
         double gapSlope = EnsembleGap.logLogSlope(delta, all.stream().mapToDouble(GapPoint::gap).toArray());
         double spreadSlope = EnsembleGap.logLogSlope(delta, all.stream().mapToDouble(GapPoint::spread).toArray());
         chart(out.resolve("gap.png"), all);
-        AtomicFiles.writeString(results.ensembleGapSection(), section(p, chosen, cycle, ratio, all, rows, gapSlope, spreadSlope));
+        AtomicFiles.writeString(results.ensembleGapSection(), section(p, chosen, cycle, ratio, all, rows, gapSlope, spreadSlope,
+                CommandLines.invoked(spec, "ensemble-gap"), provenance.finished()));
         System.out.printf(Locale.ROOT, "log-log slope against Delta: gap %.2f (paper's argument: 2), spread %.2f (1)%n", gapSlope,
                 spreadSlope);
         System.out.printf("wrote %s and %s; swa report %s includes it%n", out, results.ensembleGapSection(), dir);
@@ -162,8 +173,8 @@ public final class EnsembleGapCommand implements Callable<Integer> {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
     }
 
-    private static String section(Preset p, List<Integer> seeds, int cycle, double ratio, List<GapPoint> all, List<String[]> rows,
-            double gapSlope, double spreadSlope) {
+    static String section(Preset p, List<Integer> seeds, int cycle, double ratio, List<GapPoint> all, List<String[]> rows,
+            double gapSlope, double spreadSlope, String command, Provenance provenance) {
         StringBuilder md = new StringBuilder("## Averaging weights vs averaging predictions (paper Section 3.5)\n\n");
         md.append(String.format(Locale.ROOT, "For snapshots w_i and their average w_SWA, the paper argues that the ensemble's "
                 + "prediction (1/n) Σ f(w_i) and f(w_SWA) differ by O(Δ²), Δ = max ‖w_i − w_SWA‖, while single snapshots differ "
@@ -172,8 +183,14 @@ public final class EnsembleGapCommand implements Callable<Integer> {
                 + "around the ensemble as Δ^%.2f (least-squares slopes in log-log).%n%n", seeds, all.size(), gapSlope, spreadSlope));
         md.append(String.format(Locale.ROOT, "Snapshot sets: the run's own FGE snapshots, and FGE branches from the final SGD "
                 + "network with lr1 = scale × %.4g, lr2 = %.3g lr1, cycle %d iterations, the same data passes for every branch. "
-                + "The average's BatchNorm statistics are recomputed; each snapshot predicts with its own, as FGE does. Command: "
-                + "`swa ensemble-gap DIR`.%n%n", p.fge().lr1(), ratio, cycle));
+                + "The average's BatchNorm statistics are recomputed; each snapshot predicts with its own, as FGE does.%n%n",
+                p.fge().lr1(), ratio, cycle));
+        md.append("- Command: `").append(command).append("`\n");
+        md.append("- Code: swa4j ").append(provenance.swa4jVersion()).append(" at ").append(provenance.gitCommit()).append("; DL4J ")
+                .append(provenance.dl4jVersion()).append("; backend ").append(provenance.backend()).append('\n');
+        md.append("- Machine: ").append(provenance.cpu()).append("; ").append(provenance.os()).append("; ").append(provenance.jvm())
+                .append("; threads ").append(provenance.threads()).append("; ").append(provenance.startTime()).append(" to ")
+                .append(provenance.endTime()).append("\n\n");
         md.append("| seed | snapshots from | n | Δ | gap (TV) | spread (TV) | class disagreement % | ensemble acc % | average acc % |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String[] r : rows) {

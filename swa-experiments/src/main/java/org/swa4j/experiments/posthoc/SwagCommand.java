@@ -222,9 +222,6 @@ public final class SwagCommand implements Callable<Integer> {
     }
 
     private String commandLine() {
-        List<String> args = spec == null ? List.of() : spec.commandLine().getParseResult().originalArgs();
-        // picocli gives a subcommand the whole command line, its own name included
-        int own = args.indexOf(spec == null ? "swag" : spec.name());
-        return "swa swag " + String.join(" ", args.subList(own + 1, args.size()));
+        return org.swa4j.experiments.cli.CommandLines.invoked(spec, "swag");
     }
 }

@@ -347,10 +347,7 @@ public final class ShiftCommand implements Callable<Integer> {
     }
 
     private String commandLine() {
-        List<String> args = spec == null ? List.of() : spec.commandLine().getParseResult().originalArgs();
-        // picocli gives a subcommand the whole command line, its own name included
-        int own = args.indexOf(spec == null ? "shift" : spec.name());
-        return "swa shift " + String.join(" ", args.subList(own + 1, args.size()));
+        return org.swa4j.experiments.cli.CommandLines.invoked(spec, "shift");
     }
 
     private static String backend() {

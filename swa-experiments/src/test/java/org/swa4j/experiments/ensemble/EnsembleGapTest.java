@@ -23,6 +23,9 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.swa4j.experiments.TestOutput;
+import org.swa4j.experiments.preset.Preset;
+import org.swa4j.experiments.preset.Presets;
+import org.swa4j.experiments.results.Provenance;
 import org.swa4j.experiments.runner.TinyRunAccess;
 
 /**
@@ -187,5 +190,20 @@ class EnsembleGapTest {
             }
         }
         return best;
+    }
+
+    @Test
+    void theSectionNamesItsCommandCodeAndMachine() throws Exception {
+        Preset p = Presets.load("quick");
+        GapPoint g = new GapPoint("run's FGE", 4, 0.05, 2.5, 0.01, 0.02, 0.5, 93.0, 93.1);
+        Provenance prov = new Provenance("abc123", "0.1.0",
+                "1.0.0-M2.1", "CpuBackend (test)", "JVM x", "Linux y", "CPU z, 2 logical cores", 2, "as saved", "t0", "t1");
+        String md = EnsembleGapCommand.section(p, List.of(1), 469, 0.2, List.of(g),
+                List.<String[]>of(new String[] {"1", "run's FGE", "4", "0.05", "2.5", "0.01", "0.02", "0.5", "93.0", "93.1"}), 1.1, 0.6,
+                "swa ensemble-gap runs/x --seeds 1 --lr-scales 0.25,0.5", prov);
+        assertTrue(md.contains("- Command: `swa ensemble-gap runs/x --seeds 1 --lr-scales 0.25,0.5`\n"), md);
+        assertTrue(md.contains("- Code: swa4j 0.1.0 at abc123; DL4J 1.0.0-M2.1; backend CpuBackend (test)\n"), md);
+        assertTrue(md.contains("- Machine: CPU z, 2 logical cores; Linux y; JVM x; threads 2; t0 to t1\n"), md);
+        assertTrue(md.contains("| 1 | run's FGE | 4 | 2.5 | 0.01 | 0.02 | 0.5 | 93.0 | 93.1 |"), md);
     }
 }
