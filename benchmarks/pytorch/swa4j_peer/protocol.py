@@ -167,7 +167,7 @@ class SeedRun:
             loss = F.cross_entropy(logits, y)
             with torch.no_grad():  # one transfer of the per-parameter float32 sums, added in float64 in order
                 penalty = sum(torch.stack([(q * q).sum() for q in params]).tolist()) if wd > 0 else 0.0
-                score = loss.item() + (0.5 * wd * penalty if wd > 0 else 0.0)
+                score = loss.item() + 0.5 * wd * penalty
             if not math.isfinite(score):
                 raise Diverged(epoch + 1)
             optimiser.zero_grad(set_to_none=True)

@@ -186,10 +186,8 @@ public final class EnsembleGapCommand implements Callable<Integer> {
                 + "The average's BatchNorm statistics are recomputed; each snapshot predicts with its own, as FGE does.%n%n",
                 p.fge().lr1(), ratio, cycle));
         md.append("- Command: `").append(command).append("`\n");
-        md.append("- Code: swa4j ").append(provenance.swa4jVersion()).append(" at ").append(provenance.gitCommit()).append("; DL4J ")
-                .append(provenance.dl4jVersion()).append("; backend ").append(provenance.backend()).append('\n');
-        md.append("- Machine: ").append(provenance.cpu()).append("; ").append(provenance.os()).append("; ").append(provenance.jvm())
-                .append("; threads ").append(provenance.threads()).append("; ").append(provenance.startTime()).append(" to ")
+        md.append("- Code: ").append(provenance.code()).append('\n');
+        md.append("- Machine: ").append(provenance.machine()).append("; ").append(provenance.startTime()).append(" to ")
                 .append(provenance.endTime()).append("\n\n");
         md.append("| seed | snapshots from | n | Δ | gap (TV) | spread (TV) | class disagreement % | ensemble acc % | average acc % |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");

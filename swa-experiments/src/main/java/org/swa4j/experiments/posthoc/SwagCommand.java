@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 
 import org.nd4j.linalg.factory.Nd4j;
 import org.swa4j.data.ImageDataset;
+import org.swa4j.experiments.cli.CommandLines;
 import org.swa4j.experiments.preset.Preset;
 import org.swa4j.experiments.preset.PresetValidator;
 import org.swa4j.experiments.report.ReportGenerator;
@@ -222,6 +223,6 @@ public final class SwagCommand implements Callable<Integer> {
     }
 
     private String commandLine() {
-        return org.swa4j.experiments.cli.CommandLines.invoked(spec, "swag");
+        return CommandLines.invoked(spec, "swag");
     }
 }

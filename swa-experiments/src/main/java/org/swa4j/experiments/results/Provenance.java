@@ -46,6 +46,16 @@ public record Provenance(String gitCommit, String swa4jVersion, String dl4jVersi
                 + (options.isEmpty() ? "" : " (" + options + ")");
     }
 
+    /** The code that ran, as reports name it: {@code swa4j VERSION at COMMIT; DL4J VERSION; backend BACKEND}. */
+    public String code() {
+        return "swa4j " + swa4jVersion + " at " + gitCommit + "; DL4J " + dl4jVersion + "; backend " + backend;
+    }
+
+    /** The machine it ran on, as reports name it: {@code CPU; OS; JVM; threads N}. */
+    public String machine() {
+        return cpu + "; " + os + "; " + jvm + "; threads " + threads;
+    }
+
     /** A copy with the start time set to {@code start}: a resumed job keeps the start of its first process. */
     public Provenance startedAt(String start) {
         return new Provenance(gitCommit, swa4jVersion, dl4jVersion, backend, jvm, os, cpu, threads, layers, start, endTime);

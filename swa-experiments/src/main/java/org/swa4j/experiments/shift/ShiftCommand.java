@@ -27,6 +27,7 @@ import org.swa4j.data.ImageDataset;
 import org.swa4j.data.corrupt.CorruptedImages;
 import org.swa4j.data.corrupt.Corruption;
 import org.swa4j.data.sets.InMemoryImageDataset;
+import org.swa4j.experiments.cli.CommandLines;
 import org.swa4j.experiments.geometry.CsvTable;
 import org.swa4j.experiments.metrics.PredictionMetrics;
 import org.swa4j.experiments.preset.Preset;
@@ -347,7 +348,7 @@ public final class ShiftCommand implements Callable<Integer> {
     }
 
     private String commandLine() {
-        return org.swa4j.experiments.cli.CommandLines.invoked(spec, "shift");
+        return CommandLines.invoked(spec, "shift");
     }
 
     private static String backend() {

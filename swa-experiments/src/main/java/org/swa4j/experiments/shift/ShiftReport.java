@@ -69,10 +69,8 @@ public final class ShiftReport {
         }
         md.append("- Command: `").append(run.command()).append("`\n");
         Provenance p = run.provenance();
-        md.append("- Code: swa4j ").append(p.swa4jVersion()).append(" at ").append(p.gitCommit()).append("; DL4J ")
-                .append(p.dl4jVersion()).append("; backend ").append(p.backend()).append('\n');
-        md.append("- Machine: ").append(p.cpu()).append("; ").append(p.os()).append("; ").append(p.jvm()).append("; threads ")
-                .append(p.threads()).append('\n');
+        md.append("- Code: ").append(p.code()).append('\n');
+        md.append("- Machine: ").append(p.machine()).append('\n');
         md.append(String.format(Locale.ROOT, "- Cost: %d inference passes over a set of %d images and %d BatchNorm updates "
                 + "in %.0f s (%s to %s)%n", run.passes(), run.testImages(), run.bnUpdates(), run.seconds(), p.startTime(), p.endTime()));
         md.append("\n## Corruptions\n\n");
