@@ -67,6 +67,18 @@ public final class InMemoryImageDataset implements ImageDataset {
         return new InMemoryImageDataset(name, train, otherTest, augmentation, normaliser, workers);
     }
 
+    /**
+     * This data set on stratified subsets of its splits ({@code 0} keeps a split whole), with the same
+     * augmentation, workers and normalisation: the constants stay those of the training images in use now, so
+     * that a network trained on this data set sees inputs normalised as in training (a data set opened with the
+     * smaller limit would compute {@code TRAIN_STATISTICS} constants from the smaller split). Rejects a limit
+     * larger than the split.
+     */
+    public InMemoryImageDataset subset(int trainLimit, int testLimit) {
+        return new InMemoryImageDataset(name, Subsets.limit(train, trainLimit, name + " train"),
+                Subsets.limit(test, testLimit, name + " test"), augmentation, normaliser, workers);
+    }
+
     /** The normalisation applied to every batch. */
     public ChannelNormaliser normaliser() {
         return normaliser;

@@ -50,7 +50,8 @@ public final class GeometryCommand implements Callable<Integer> {
     @Option(names = "--snapshots", arity = "1..*", paramLabel = "FILE", description = "without DIR: the model files averaged into SWA")
     List<Path> snapshots = new ArrayList<>();
 
-    @Option(names = "--data", paramLabel = "NAME", description = "without DIR: the data set (with DIR: the run's data, limits and BN stream)")
+    @Option(names = "--data", paramLabel = "NAME", description = "without DIR: the data set (with DIR: the run's data set, normalisation, limits and BN stream; "
+            + "--train-limit/--test-limit may narrow the limits)")
     String dataName;
 
     @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: DIR)")
@@ -133,7 +134,7 @@ public final class GeometryCommand implements Callable<Integer> {
         ImageDataset set;
         if (dir != null) {
             if (sgd != null || swa != null || !snapshots.isEmpty() || dataName != null) {
-                throw new IllegalArgumentException("with DIR the models and data are the run's: --sgd, --swa, --snapshots "
+                throw new IllegalArgumentException("with DIR the models and data set are the run's: --sgd, --swa, --snapshots "
                         + "and --data are for two model files without a results directory");
             }
             FinishedRun run = new FinishedRun(new ResultsDirectory(dir));
@@ -143,17 +144,17 @@ public final class GeometryCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(dir + " has no seed with finished SGD and SWA runs");
             }
             Preset preset = run.preset(chosen.get(0));
-            data.trainLimit = preset.trainLimit() == null ? 0 : preset.trainLimit();
-            data.testLimit = preset.testLimit() == null ? 0 : preset.testLimit();
-            data.normalisation = preset.normalisation();
-            set = data.open(preset.dataset());
+            set = data.openRun(preset);
             for (int seed : chosen) {
                 if (!available.contains(seed)) {
                     throw new IllegalArgumentException("seed " + seed + " has no finished SGD and SWA runs in " + dir
                             + "; finished seeds: " + available);
                 }
-                runs.add(run.inputs(seed, plane));
-                evaluations.add(new EvaluationData(preset.dataset(),
+                GeometryAnalysis.Inputs in = run.inputs(seed, plane);
+                // the run's recorded errors are on its own test examples, not on a narrower subset
+                runs.add(data.testNarrowed() ? new GeometryAnalysis.Inputs(in.label(), in.sgd(), in.swa(), in.snapshots(),
+                        in.planePoints(), null, null) : in);
+                evaluations.add(new EvaluationData(described(preset.dataset(), set, data.limited()),
                         set.train(preset.batchSize(), JobContext.batchNormSeed(seed), preset.augment()), preset.swaEpochs() - 1,
                         set.train(data.batchSize(), data.seed(), false), set.test(data.batchSize())));
             }
@@ -164,7 +165,7 @@ public final class GeometryCommand implements Callable<Integer> {
             }
             runs.add(new GeometryAnalysis.Inputs("models", sgd, swa, snapshots, plane, null, null));
             set = data.open(dataName);
-            evaluations.add(new EvaluationData(dataName, set.train(data.batchSize(), data.seed(), data.augment()), 0,
+            evaluations.add(new EvaluationData(described(dataName, set, false), set.train(data.batchSize(), data.seed(), data.augment()), 0,
                     set.train(data.batchSize(), data.seed(), false), set.test(data.batchSize())));
             root = out;
         }
@@ -184,5 +185,11 @@ public final class GeometryCommand implements Callable<Integer> {
             stdout.printf("swa report %s adds geometry.md to report.md and report.html%n", dir);
         }
         return 0;
+    }
+
+    /** The data's name in the report: the set and the examples in use. */
+    private static String described(String name, ImageDataset set, boolean narrowed) {
+        return String.format(Locale.ROOT, "%s (%d train / %d test examples%s)", name, set.trainSize(), set.testSize(),
+                narrowed ? ", a stratified subset of the run's, normalised as the run" : "");
     }
 }

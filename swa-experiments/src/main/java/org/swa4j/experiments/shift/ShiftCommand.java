@@ -37,6 +37,7 @@ import org.swa4j.experiments.results.Provenance;
 import org.swa4j.experiments.results.ResultsDirectory;
 import org.swa4j.experiments.results.ResultsLock;
 import org.swa4j.experiments.results.RunRecord;
+import org.swa4j.experiments.runner.ExperimentRunner;
 import org.swa4j.experiments.runner.RunOptions;
 
 import picocli.CommandLine.Command;
@@ -168,7 +169,7 @@ public final class ShiftCommand implements Callable<Integer> {
                     + "models/fge-seedK-snapshotN.zip, models/swag-seedK.bin)");
         }
         List<ShiftSet> sets = ShiftSets.of(full, limit, chosenCorruptions, chosenSeverities, CorruptedImages.SEED);
-        Provenance provenance = Provenance.capture(Nd4j.getEnvironment().maxMasterThreads(), backend(), "as saved in the models");
+        Provenance provenance = Provenance.capture(Nd4j.getEnvironment().maxMasterThreads(), ExperimentRunner.backend(), "as saved in the models");
         try (ResultsLock lock = ResultsLock.acquire(dir, commandLine())) {
             stdout.printf(Locale.ROOT, "shift: %s on %d sets (clean + %d corruptions x %d severities) of %d test images; %s%n",
                     dir, sets.size(), chosenCorruptions.size(), chosenSeverities.size(), sets.get(0).size(), describe(plan));
@@ -349,12 +350,6 @@ public final class ShiftCommand implements Callable<Integer> {
 
     private String commandLine() {
         return CommandLines.invoked(spec, "shift");
-    }
-
-    private static String backend() {
-        var env = Nd4j.getExecutioner().getEnvironmentInformation();
-        return Nd4j.getBackend().getClass().getSimpleName() + " (BLAS " + env.getProperty("blas.vendor", "?") + ", "
-                + System.getProperty("javacpp.platform.extension", "no platform extension") + ")";
     }
 
     private static void writeCsv(Path file, List<ShiftRow> rows) throws IOException {

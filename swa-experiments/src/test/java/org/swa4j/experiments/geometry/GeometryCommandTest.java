@@ -33,6 +33,7 @@ import org.swa4j.data.DataOptions;
 import org.swa4j.data.Datasets;
 import org.swa4j.data.EpochIterator;
 import org.swa4j.data.ImageDataset;
+import org.swa4j.data.sets.InMemoryImageDataset;
 import org.swa4j.experiments.preset.Presets;
 import org.swa4j.experiments.results.BudgetResult;
 import org.swa4j.experiments.results.Json;
@@ -156,6 +157,40 @@ class GeometryCommandTest {
         assertTrue(Files.size(dir.resolve("geometry/seed1/line-test-error.png")) > 1000);
         String md = Files.readString(dir.resolve("geometry.md"));
         assertTrue(md.contains("geometry/seed1/line-test-error.png") && !md.contains("mismatch"), md);
+        assertTrue(md.contains("data fashion-mnist-embedded (256 train / 200 test examples)"), md);
+
+        // narrowed to 100 of the run's 200 test examples: the run's normalisation constants, no recorded errors
+        Path narrow = dir.resolve("narrow");
+        text.reset();
+        code = GeometryCommand.run(new String[] {dir.toString(), "--out", narrow.toString(), "--test-limit", "100",
+                "--batch-size", "64", "--analyses", "line", "--line-step", "0.5", "--no-train-metrics"},
+                BatchNormUpdate::run, new PrintStream(text, true, StandardCharsets.UTF_8));
+        assertEquals(0, code, text.toString(StandardCharsets.UTF_8));
+        double narrowSgdError = testError(net, ((InMemoryImageDataset) set).subset(0, 100).test(50));
+        String[] narrowSgd = Files.readAllLines(narrow.resolve("geometry/seed1/line-endpoints.csv")).get(1).split(",", -1);
+        assertEquals("", narrowSgd[2], "the recorded error is on other test examples");
+        assertEquals(narrowSgdError, Double.parseDouble(narrowSgd[3]), 1e-9);
+        String narrowMd = Files.readString(narrow.resolve("geometry.md"));
+        assertTrue(narrowMd.contains("(256 train / 100 test examples, a stratified subset of the run's, normalised as the run)")
+                && !narrowMd.contains("mismatch"), narrowMd);
+
+        // a limit beyond the run's, a zero limit and another normalisation are refused by name
+        java.io.PrintStream err = System.err;
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
+        try {
+            for (String[] bad : List.of(new String[] {"--test-limit", "201"}, new String[] {"--train-limit", "0"},
+                    new String[] {"--normalisation", "unit"})) {
+                assertEquals(2, GeometryCommand.run(new String[] {dir.toString(), "--out", narrow.toString(), bad[0], bad[1]},
+                        BatchNormUpdate::run, new PrintStream(text, true, StandardCharsets.UTF_8)), bad[0]);
+            }
+        } finally {
+            System.setErr(err);
+        }
+        String messages = errors.toString(StandardCharsets.UTF_8);
+        assertTrue(messages.contains("--test-limit 201 is larger than the run's own limit of 200"), messages);
+        assertTrue(messages.contains("--train-limit 0: with a results directory it must be >= 1 (leave it out for the run's 256 examples)"), messages);
+        assertTrue(messages.contains("--normalisation unit: the run was trained with default"), messages);
     }
 
     @Test
