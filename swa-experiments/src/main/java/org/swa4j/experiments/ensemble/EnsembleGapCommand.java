@@ -200,25 +200,46 @@ public final class EnsembleGapCommand implements Callable<Integer> {
         return md.toString();
     }
 
-    private static void chart(Path file, List<GapPoint> points) throws java.io.IOException {
+    /**
+     * Gap and spread against Δ on log-log axes, with the second-order prediction (gap ∝ Δ², Section 3.5) drawn
+     * through the smallest Δ's gap. The axes are linear in log10 of the values and labelled with the values
+     * themselves: XChart's own logarithmic axes label only powers of ten, and these points span less than a decade.
+     */
+    static void chart(Path file, List<GapPoint> points) throws java.io.IOException {
         XYChart c = new XYChartBuilder().width(720).height(420).title("Averaging weights vs averaging predictions")
-                .xAxisTitle("Delta = max ||w_i - w_SWA||").yAxisTitle("mean total variation on the test set").build();
+                .xAxisTitle("Delta = max ||w_i - w_SWA|| (log scale)").yAxisTitle("mean total variation on the test set (log scale)").build();
         c.getStyler().setChartBackgroundColor(Color.WHITE);
-        c.getStyler().setXAxisLogarithmic(true);
-        c.getStyler().setYAxisLogarithmic(true);
         c.getStyler().setMarkerSize(7);
-        List<GapPoint> positive = points.stream().filter(g -> g.delta() > 0 && g.gap() > 0 && g.spread() > 0).toList();
+        c.getStyler().setxAxisTickLabelsFormattingFunction(EnsembleGapCommand::unLog);
+        c.getStyler().setyAxisTickLabelsFormattingFunction(EnsembleGapCommand::unLog);
+        List<GapPoint> positive = points.stream().filter(g -> g.delta() > 0 && g.gap() > 0 && g.spread() > 0)
+                .sorted(java.util.Comparator.comparingDouble(GapPoint::delta)).toList();
         if (positive.isEmpty()) {
             return;
         }
-        double[] x = positive.stream().mapToDouble(GapPoint::delta).toArray();
-        XYSeries gap = c.addSeries("ensemble vs average (gap)", x, positive.stream().mapToDouble(GapPoint::gap).toArray());
+        double[] x = positive.stream().mapToDouble(g -> Math.log10(g.delta())).toArray();
+        XYSeries gap = c.addSeries("ensemble vs average (gap)", x, positive.stream().mapToDouble(g -> Math.log10(g.gap())).toArray());
         gap.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         gap.setMarker(SeriesMarkers.CIRCLE);
-        XYSeries spread = c.addSeries("snapshot vs ensemble (spread)", x, positive.stream().mapToDouble(GapPoint::spread).toArray());
+        XYSeries spread = c.addSeries("snapshot vs ensemble (spread)", x, positive.stream().mapToDouble(g -> Math.log10(g.spread())).toArray());
         spread.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         spread.setMarker(SeriesMarkers.DIAMOND);
+        if (x.length > 1 && x[x.length - 1] > x[0]) {
+            double y0 = Math.log10(positive.get(0).gap());
+            XYSeries square = c.addSeries("gap proportional to Delta^2", new double[] {x[0], x[x.length - 1]},
+                    new double[] {y0, y0 + 2 * (x[x.length - 1] - x[0])});
+            square.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            square.setMarker(SeriesMarkers.NONE);
+            square.setLineStyle(new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER,
+                    10f, new float[] {6f, 4f}, 0f));
+            square.setLineColor(Color.GRAY);
+        }
         byte[] png = BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
         AtomicFiles.write(file, o -> o.write(png));
+    }
+
+    /** A tick label on a log10 axis: the value itself, to three significant digits. */
+    private static String unLog(Double log10) {
+        return String.format(Locale.ROOT, "%.3g", Math.pow(10, log10));
     }
 }
