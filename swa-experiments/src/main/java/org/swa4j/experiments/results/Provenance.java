@@ -61,6 +61,11 @@ public record Provenance(String gitCommit, String swa4jVersion, String dl4jVersi
         return new Provenance(gitCommit, swa4jVersion, dl4jVersion, backend, jvm, os, cpu, threads, layers, start, endTime);
     }
 
+    /** A copy naming {@code commit} as the code: a job resumed across commits names each one. */
+    public Provenance withCommit(String commit) {
+        return new Provenance(commit, swa4jVersion, dl4jVersion, backend, jvm, os, cpu, threads, layers, startTime, endTime);
+    }
+
     /** A copy with the end time set to now. */
     public Provenance finished() {
         return new Provenance(gitCommit, swa4jVersion, dl4jVersion, backend, jvm, os, cpu, threads, layers, startTime,

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -12,9 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -32,6 +33,7 @@ import org.swa4j.experiments.geometry.CsvTable;
 import org.swa4j.experiments.metrics.PredictionMetrics;
 import org.swa4j.experiments.preset.Preset;
 import org.swa4j.experiments.results.AtomicFiles;
+import org.swa4j.experiments.results.Checksums;
 import org.swa4j.experiments.results.Json;
 import org.swa4j.experiments.results.Provenance;
 import org.swa4j.experiments.results.ResultsDirectory;
@@ -55,7 +57,9 @@ import picocli.CommandLine.Spec;
  * ({@link ShiftEvaluator}, {@link SwagPosteriors}).
  * Writes {@code DIR/shift/}: {@code shift.csv} (one row per method, seed, corruption and severity),
  * {@code shift-summary.csv} ({@link ShiftSummary}), the figures ({@link ShiftCharts}) and {@code shift.md}
- * ({@link ShiftReport}), all into a fresh directory that replaces {@code shift/} only when complete.
+ * ({@link ShiftReport}), all into a fresh directory that replaces {@code shift/} only when complete. Each method's
+ * seed is kept in {@code DIR/.shift-progress/} as it finishes ({@link ShiftProgress}), so that a stopped run, run
+ * again with the same settings, evaluates only what is left; the directory is removed once {@code shift/} is written.
  *
  * <p>Refuses, before evaluating anything: a directory without {@code run.json}, an existing {@code shift/}
  * without {@code --force}, unknown methods or corruptions, severities outside 1..5, seeds the directory does
@@ -101,7 +105,8 @@ public final class ShiftCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "directory holding the data sets (default: as the run)")
     Path dataDir;
 
-    @Option(names = "--force", description = "replace an existing DIR/shift/ (without it, an existing one is never overwritten)")
+    @Option(names = "--force", description = "replace an existing DIR/shift/ (without it, an existing one is never overwritten), "
+            + "and discard a stopped run's evaluations of other settings in DIR/.shift-progress/ (the same settings are resumed)")
     boolean force;
 
     @Spec
@@ -170,89 +175,146 @@ public final class ShiftCommand implements Callable<Integer> {
         }
         List<ShiftSet> sets = ShiftSets.of(full, limit, chosenCorruptions, chosenSeverities, CorruptedImages.SEED);
         Provenance provenance = Provenance.capture(Nd4j.getEnvironment().maxMasterThreads(), ExperimentRunner.backend(), "as saved in the models");
+        String subset = limit == 0 ? "the whole test set" : "the stratified subset of " + limit + ", the first of each class in file order";
+        ShiftProgress.Settings settings = new ShiftProgress.Settings(preset.dataset(), sets.get(0).size(), subset,
+                chosenCorruptions.stream().map(Corruption::key).toList(), chosenSeverities,
+                posteriors == null ? 0 : posteriors.samples(), posteriors == null ? 0 : posteriors.scale());
         try (ResultsLock lock = ResultsLock.acquire(dir, commandLine())) {
+            ShiftProgress progress = ShiftProgress.open(dir, settings, force);
             stdout.printf(Locale.ROOT, "shift: %s on %d sets (clean + %d corruptions x %d severities) of %d test images; %s%n",
                     dir, sets.size(), chosenCorruptions.size(), chosenSeverities.size(), sets.get(0).size(), describe(plan));
-            long start = System.nanoTime();
-            Evaluated evaluated = evaluate(results, posteriors, plan, new ShiftEvaluator(sets));
-            double seconds = (System.nanoTime() - start) / 1e9;
-            Path partial = dir.resolve(".shift-partial");
-            deleteTree(partial);
-            Files.createDirectories(partial);
-            writeCsv(partial.resolve(ShiftReport.CSV), evaluated.rows());
+            Evaluated evaluated = evaluate(results, posteriors, plan, new ShiftEvaluator(sets), progress, provenance);
+            Path staging = dir.resolve(".shift-staging");
+            ShiftProgress.deleteTree(staging);
+            Files.createDirectories(staging);
+            writeCsv(staging.resolve(ShiftReport.CSV), evaluated.rows());
             List<ShiftSummary.Row> summary = ShiftSummary.of(evaluated.rows());
-            ShiftSummary.write(partial.resolve(ShiftReport.SUMMARY), summary);
-            List<String> figures = ShiftCharts.write(partial, summary, List.copyOf(plan.keySet()),
+            ShiftSummary.write(staging.resolve(ShiftReport.SUMMARY), summary);
+            List<String> figures = ShiftCharts.write(staging, summary, List.copyOf(plan.keySet()),
                     chosenCorruptions.stream().map(Corruption::key).toList());
-            ShiftReport.Run run = new ShiftReport.Run(preset.name(), preset.dataset(), preset.model(), sets.get(0).size(),
-                    limit == 0 ? "the whole test set" : "the stratified subset of " + limit + ", the first of each class in file order",
-                    chosenCorruptions, chosenSeverities, evaluated.descriptions(), commandLine(), provenance.finished(), seconds,
-                    evaluated.passes(), evaluated.bnUpdates());
-            AtomicFiles.writeString(partial.resolve(ShiftReport.MARKDOWN), ShiftReport.document(run, summary, figures));
-            replace(partial, out);
-            stdout.printf(Locale.ROOT, "wrote %s (%s, %s, %s, %d figures) in %.0f s; swa report %s adds it to the report%n", out,
-                    ShiftReport.CSV, ShiftReport.SUMMARY, ShiftReport.MARKDOWN, figures.size(), seconds, dir);
+            ShiftReport.Run run = new ShiftReport.Run(preset.name(), preset.dataset(), preset.model(), sets.get(0).size(), subset,
+                    chosenCorruptions, chosenSeverities, evaluated.descriptions(), commandLine(), evaluated.provenance(),
+                    evaluated.seconds(), evaluated.passes(), evaluated.bnUpdates(), evaluated.resumed());
+            AtomicFiles.writeString(staging.resolve(ShiftReport.MARKDOWN), ShiftReport.document(run, summary, figures));
+            replace(staging, out);
+            progress.delete();
+            stdout.printf(Locale.ROOT, "wrote %s (%s, %s, %s, %d figures) in %.0f s of evaluation; swa report %s adds it to the report%n",
+                    out, ShiftReport.CSV, ShiftReport.SUMMARY, ShiftReport.MARKDOWN, figures.size(), evaluated.seconds(), dir);
         }
         return 0;
     }
 
-    /** The rows, what each method's prediction was, and the work done. */
-    record Evaluated(List<ShiftRow> rows, List<String> descriptions, long passes, long bnUpdates) {
+    /**
+     * The rows, what each method's prediction was, the work done and its provenance: the evaluation seconds and work
+     * summed over the pieces, the code of every process that evaluated one, the start of the first, and how many
+     * pieces came from an earlier, stopped run.
+     */
+    record Evaluated(List<ShiftRow> rows, List<String> descriptions, double seconds, long passes, long bnUpdates,
+            Provenance provenance, int resumed) {
     }
 
     private Evaluated evaluate(ResultsDirectory results, SwagPosteriors posteriors, Map<String, List<Integer>> plan,
-            ShiftEvaluator evaluator) throws IOException {
+            ShiftEvaluator evaluator, ShiftProgress progress, Provenance here) throws IOException {
         List<ShiftRow> rows = new ArrayList<>();
         List<String> descriptions = new ArrayList<>();
-        long[] work = new long[2];
+        List<ShiftProgress.Piece> pieces = new ArrayList<>();
+        int resumed = 0;
         int sets = evaluator.sets().size();
         Map<Integer, List<INDArray>> swag = new HashMap<>();
         for (var entry : plan.entrySet()) {
             String method = entry.getKey();
             List<Integer> snapshotCounts = new ArrayList<>();
             for (int seed : entry.getValue()) {
-                long t0 = System.nanoTime();
-                List<PredictionMetrics> metrics = switch (method) {
-                    case "fge" -> {
-                        List<Path> snapshots = results.fgeSnapshots(seed);
-                        snapshotCounts.add(snapshots.size());
-                        work[0] += (long) snapshots.size() * sets;
-                        yield evaluator.ensemble(snapshots);
-                    }
-                    case "swag" -> evaluator.metrics(swag(seed, posteriors, evaluator, swag, work));
-                    case "multiswag" -> {
-                        List<List<INDArray>> members = new ArrayList<>();
-                        for (int k : posteriors.multiswagMembers(seed)) {
-                            members.add(swag(k, posteriors, evaluator, swag, work));
-                        }
-                        yield evaluator.metrics(evaluator.mixture(members));
-                    }
-                    default -> {
-                        work[0] += sets;
-                        yield evaluator.network(results.model(method, seed));
-                    }
-                };
-                for (int d = 0; d < sets; d++) {
-                    rows.add(ShiftRow.of(method, seed, evaluator.sets().get(d), metrics.get(d)));
+                if (method.equals("fge")) {
+                    snapshotCounts.add(results.fgeSnapshots(seed).size());
                 }
-                progress(method, seed, metrics, (System.nanoTime() - t0) / 1e9);
+                Map<String, String> inputs = inputs(results, posteriors, method, seed);
+                ShiftProgress.Piece piece = progress.piece(method, seed, inputs).orElse(null);
+                if (piece != null) {
+                    resumed++;
+                    stdout.printf(Locale.ROOT, "%s seed %d: evaluated by an earlier run (%s), kept%n", method, seed, piece.endTime());
+                } else {
+                    String start = Instant.now().toString();
+                    long t0 = System.nanoTime();
+                    long[] work = new long[2];
+                    List<PredictionMetrics> metrics = switch (method) {
+                        case "fge" -> {
+                            List<Path> snapshots = results.fgeSnapshots(seed);
+                            work[0] += (long) snapshots.size() * sets;
+                            yield evaluator.ensemble(snapshots);
+                        }
+                        case "swag" -> evaluator.metrics(swag(seed, posteriors, evaluator, swag, work, progress));
+                        case "multiswag" -> {
+                            List<List<INDArray>> members = new ArrayList<>();
+                            for (int k : posteriors.multiswagMembers(seed)) {
+                                members.add(swag(k, posteriors, evaluator, swag, work, progress));
+                            }
+                            yield evaluator.metrics(evaluator.mixture(members));
+                        }
+                        default -> {
+                            work[0] += sets;
+                            yield evaluator.network(results.model(method, seed));
+                        }
+                    };
+                    List<ShiftRow> pieceRows = new ArrayList<>();
+                    for (int d = 0; d < sets; d++) {
+                        pieceRows.add(ShiftRow.of(method, seed, evaluator.sets().get(d), metrics.get(d)));
+                    }
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    piece = new ShiftProgress.Piece(method, seed, inputs, pieceRows, seconds, work[0], work[1], here.gitCommit(),
+                            start, Instant.now().toString());
+                    progress.save(piece);
+                    progress(method, seed, metrics, seconds);
+                }
+                pieces.add(piece);
+                rows.addAll(piece.rows());
             }
             descriptions.add(describe(method, entry.getValue(), snapshotCounts, posteriors));
         }
-        return new Evaluated(rows, descriptions, work[0], work[1]);
+        double seconds = pieces.stream().mapToDouble(ShiftProgress.Piece::seconds).sum();
+        long passes = pieces.stream().mapToLong(ShiftProgress.Piece::passes).sum();
+        long bnUpdates = pieces.stream().mapToLong(ShiftProgress.Piece::bnUpdates).sum();
+        String first = pieces.stream().map(ShiftProgress.Piece::startTime).min(Comparator.naturalOrder()).orElse(here.startTime());
+        String commits = String.join(" and ", pieces.stream().map(ShiftProgress.Piece::commit).distinct().toList());
+        Provenance provenance = here.withCommit(commits.isEmpty() ? here.gitCommit() : commits).startedAt(first).finished();
+        return new Evaluated(rows, descriptions, seconds, passes, bnUpdates, provenance, resumed);
     }
 
-    /** Seed {@code seed}'s SWAG average on every set, computed once and kept for MultiSWAG. */
+    /** The model files {@code method} reads for {@code seed}, relative to the results directory, with their SHA-256. */
+    private static Map<String, String> inputs(ResultsDirectory results, SwagPosteriors posteriors, String method, int seed)
+            throws IOException {
+        List<Path> files = switch (method) {
+            case "fge" -> results.fgeSnapshots(seed);
+            case "swag" -> List.of(results.swagState(seed));
+            case "multiswag" -> posteriors.multiswagMembers(seed).stream().map(results::swagState).toList();
+            default -> List.of(results.model(method, seed));
+        };
+        Map<String, String> out = new TreeMap<>();
+        for (Path f : files) {
+            out.put(results.root().relativize(f).toString(), Checksums.sha256(f));
+        }
+        return out;
+    }
+
+    /**
+     * Seed {@code seed}'s SWAG average on every set: computed once per process and kept for MultiSWAG, and kept in
+     * the progress directory for a resumed run, which reuses it while the SWAG state is unchanged.
+     */
     private static List<INDArray> swag(int seed, SwagPosteriors posteriors, ShiftEvaluator evaluator, Map<Integer, List<INDArray>> done,
-            long[] work) throws IOException {
+            long[] work, ShiftProgress progress) throws IOException {
         List<INDArray> p = done.get(seed);
         if (p == null) {
-            Swag<ComputationGraph> state = posteriors.load(seed);
-            EpochIterator batchNorm = posteriors.batchNormData(seed);
-            SplittableRandom draws = posteriors.sampling(seed);
-            p = evaluator.swag(state, draws, posteriors.scale(), posteriors.samples(), batchNorm);
-            work[0] += (long) posteriors.samples() * evaluator.sets().size();
-            work[1] += posteriors.samples();
+            String stateSha = Checksums.sha256(posteriors.state(seed));
+            p = progress.swag(seed, stateSha, evaluator.sets().size()).orElse(null);
+            if (p == null) {
+                Swag<ComputationGraph> state = posteriors.load(seed);
+                EpochIterator batchNorm = posteriors.batchNormData(seed);
+                SplittableRandom draws = posteriors.sampling(seed);
+                p = evaluator.swag(state, draws, posteriors.scale(), posteriors.samples(), batchNorm);
+                work[0] += (long) posteriors.samples() * evaluator.sets().size();
+                work[1] += posteriors.samples();
+                progress.saveSwag(seed, stateSha, p);
+            }
             done.put(seed, p);
         }
         return p;
@@ -360,28 +422,17 @@ public final class ShiftCommand implements Callable<Integer> {
         t.write(file);
     }
 
-    /** Moves the complete {@code partial} to {@code out}; an existing {@code out} (only with --force) is removed after. */
-    private static void replace(Path partial, Path out) throws IOException {
+    /** Moves the complete {@code staging} to {@code out}; an existing {@code out} (only with --force) is removed after. */
+    private static void replace(Path staging, Path out) throws IOException {
         Path old = null;
         if (Files.exists(out)) {
             old = out.resolveSibling(".shift-replaced");
-            deleteTree(old);
+            ShiftProgress.deleteTree(old);
             Files.move(out, old);
         }
-        Files.move(partial, out);
+        Files.move(staging, out);
         if (old != null) {
-            deleteTree(old);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
+            ShiftProgress.deleteTree(old);
         }
     }
 }

@@ -45,7 +45,7 @@ public final class ShiftReport {
      */
     record Run(String preset, String dataset, String model, int testImages, String testSubset, List<Corruption> corruptions,
             List<Integer> severities, List<String> methods, String command, Provenance provenance, double seconds, long passes,
-            long bnUpdates) {
+            long bnUpdates, int resumed) {
     }
 
     private ShiftReport() {
@@ -72,7 +72,13 @@ public final class ShiftReport {
         md.append("- Code: ").append(p.code()).append('\n');
         md.append("- Machine: ").append(p.machine()).append('\n');
         md.append(String.format(Locale.ROOT, "- Cost: %d inference passes over a set of %d images and %d BatchNorm updates "
-                + "in %.0f s (%s to %s)%n", run.passes(), run.testImages(), run.bnUpdates(), run.seconds(), p.startTime(), p.endTime()));
+                + "in %.0f s of evaluation (%s to %s)%n", run.passes(), run.testImages(), run.bnUpdates(), run.seconds(), p.startTime(),
+                p.endTime()));
+        if (run.resumed() > 0) {
+            md.append(String.format(Locale.ROOT, "- Resumed: %d of the method-seed evaluations were kept from an earlier, stopped "
+                    + "run of the same settings and model files (`%s/`); the machine above is the last run's%n", run.resumed(),
+                    ShiftProgress.DIRECTORY));
+        }
         md.append("\n## Corruptions\n\n");
         md.append("Pixels x = byte / 255 are corrupted in double precision, clipped to [0, 1] and stored as floor(255 x + 0.5), "
                 + "so the corrupted sets are 8-bit images, the same on every machine (`swa corrupt` writes them as IDX files with "

@@ -237,6 +237,34 @@ class SwagRunTest {
         TestOutput.Result r = TestOutput.execute("shift", copy.toString(), "--methods", "swag,multiswag", "--corruptions",
                 "gaussian_noise", "--severities", "5");
         assertEquals(0, r.exitCode(), r.text());
+        assertCleanRowsAreTheRecordedOnes(copy);
+    }
+
+    /**
+     * A shift run stopped at seed 2's SWAG (a damaged state) keeps seed 1's SWAG average; run again, its MultiSWAG of
+     * seeds 1 and 2 mixes that kept average with seed 2's new one and still gives the run's recorded metrics.
+     */
+    @Test
+    void aResumedShiftMixesTheKeptSwagAverageIntoMultiswag() throws IOException {
+        Path copy = TinyRunAccess.copy(dir, Files.createTempDirectory("swa4j-tiny-swag-shift-resume-"));
+        String[] command = {"shift", copy.toString(), "--methods", "swag,multiswag", "--corruptions", "gaussian_noise",
+                "--severities", "5"};
+        Path state = new ResultsDirectory(copy).swagState(2);
+        byte[] bytes = Files.readAllBytes(state);
+        Files.write(state, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        TestOutput.Result stopped = TestOutput.execute(command);
+        assertTrue(stopped.exitCode() != 0, stopped.text());
+        assertTrue(Files.isRegularFile(copy.resolve(".shift-progress/swag-seed1.bin")), "seed 1's SWAG average is kept");
+        Files.write(state, bytes);
+        TestOutput.Result resumed = TestOutput.execute(command);
+        assertEquals(0, resumed.exitCode(), resumed.text());
+        assertTrue(resumed.text().contains("swag seed 1: evaluated by an earlier run")
+                && !resumed.text().contains("swag seed 2: evaluated by an earlier run"), resumed.text());
+        assertCleanRowsAreTheRecordedOnes(copy);
+    }
+
+    /** SWAG's and MultiSWAG's clean rows of {@code copy}'s shift.csv are the metrics the run recorded at its last budget. */
+    private static void assertCleanRowsAreTheRecordedOnes(Path copy) throws IOException {
         List<String> lines = Files.readAllLines(copy.resolve("shift/shift.csv"));
         assertEquals(1 + 2 * 2 * 2, lines.size(), "swag and multiswag, two seeds, clean and one corrupted set: " + lines);
         ResultsDirectory results = new ResultsDirectory(dir);

@@ -2,12 +2,15 @@ package org.swa4j.experiments.shift;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -159,6 +162,58 @@ class ShiftCommandTest {
         assertEquals(3, lines.size(), "header, clean and contrast 3 of sgd: " + lines);
         assertTrue(lines.get(2).startsWith("sgd,1,contrast,3,50,"), lines.get(2));
         assertFalse(Files.exists(copy.resolve(".shift-replaced")));
+    }
+
+    @Test
+    void aStoppedRunResumesWithWhatItFinishedAndWritesWhatAnUninterruptedRunWrites() throws IOException {
+        Path copy = TinyRunAccess.copy(dir, Files.createTempDirectory("swa4j-shift-resume-"));
+        deleteTree(copy.resolve("shift"));
+        String[] command = {"shift", copy.toString(), "--corruptions", "gaussian_noise,rotation", "--severities", "1,5"};
+        // a damaged SWA model stops the run after SGD, EMA and FGE (METHODS order)
+        Path swa = copy.resolve("models/swa-seed1.zip");
+        byte[] model = Files.readAllBytes(swa);
+        Files.write(swa, Arrays.copyOf(model, 100));
+        TestOutput.Result stopped = TestOutput.execute(command);
+        assertNotEquals(0, stopped.exitCode(), stopped.text());
+        assertFalse(Files.exists(copy.resolve("shift")), "nothing is written before the whole is done");
+        for (String m : List.of("sgd", "ema", "fge")) {
+            assertTrue(Files.isRegularFile(copy.resolve(".shift-progress/" + m + "-seed1.json")), m);
+        }
+
+        // other settings are refused while the stopped run's evaluations are there, naming the directory
+        TestOutput.Result other = TestOutput.execute("shift", copy.toString(), "--corruptions", "contrast");
+        assertEquals(2, other.exitCode(), other.text());
+        assertTrue(other.text().contains(".shift-progress holds the evaluations of a stopped run with other settings")
+                && other.text().contains("pass --force to discard it"), other.text());
+
+        // the EMA network replaced by the SGD one (with its checksum): EMA is evaluated again, SGD and FGE are kept
+        Files.copy(copy.resolve("models/sgd-seed1.zip"), copy.resolve("models/ema-seed1.zip"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(copy.resolve("models/sgd-seed1.zip.sha256"), copy.resolve("models/ema-seed1.zip.sha256"),
+                StandardCopyOption.REPLACE_EXISTING);
+        Files.write(swa, model);
+        TestOutput.Result resumed = TestOutput.execute(command);
+        assertEquals(0, resumed.exitCode(), resumed.text());
+        assertTrue(resumed.text().contains("sgd seed 1: evaluated by an earlier run")
+                && resumed.text().contains("fge seed 1: evaluated by an earlier run")
+                && !resumed.text().contains("ema seed 1: evaluated by an earlier run")
+                && !resumed.text().contains("swa seed 1: evaluated by an earlier run"), resumed.text());
+        assertFalse(Files.exists(copy.resolve(".shift-progress")), "removed once shift/ is complete");
+
+        // every row but EMA's is the uninterrupted run's; EMA's are now SGD's
+        List<String> expected = Files.readAllLines(dir.resolve("shift/shift.csv"));
+        List<String> got = Files.readAllLines(copy.resolve("shift/shift.csv"));
+        assertEquals(expected.size(), got.size());
+        for (int i = 0; i < got.size(); i++) {
+            String row = got.get(i);
+            if (row.startsWith("ema,")) {
+                String asSgd = "sgd," + row.substring("ema,".length());
+                assertTrue(expected.contains(asSgd), row + " should be the uninterrupted run's " + asSgd);
+            } else {
+                assertEquals(expected.get(i), row, "row " + i);
+            }
+        }
+        String md = Files.readString(copy.resolve("shift/shift.md"));
+        assertTrue(md.contains("- Resumed: 2 of the method-seed evaluations were kept from an earlier, stopped run"), md);
     }
 
     @Test
