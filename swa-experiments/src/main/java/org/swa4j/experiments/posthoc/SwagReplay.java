@@ -79,6 +79,7 @@ final class SwagReplay {
      */
     static RunRecord run(ResultsDirectory dir, Preset p, Preset.SwagOptions settings, RunRecord swa, ImageDataset data,
             Provenance provenance, String command) throws IOException {
+        long start = System.nanoTime();
         int seed = swa.seed();
         List<Integer> epochs = epochs(p, settings);
         SwagProvenance how = new SwagProvenance(settings, "the snapshots SWA averaged (models/swa-seed" + seed + "-snapshots/epoch-E.zip,"
@@ -120,8 +121,10 @@ final class SwagReplay {
                 results.add(new BudgetResult(b, e, m.accuracy(), m.nll(), m.ece(), m.reliability()));
             }
         }
+        SwagProvenance timed = new SwagProvenance(how.settings(), how.source(), how.samplingSeed(), how.members(), how.command(),
+                (System.nanoTime() - start) / 1e9);
         RunRecord r = new RunRecord("swag", seed, RunRecord.FINISHED, null, p, provenance.finished(), rows(swa.epochs(), metrics),
-                results, how);
+                results, timed);
         Json.write(dir.record("swag", seed), r);
         return r;
     }

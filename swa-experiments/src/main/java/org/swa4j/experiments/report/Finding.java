@@ -13,7 +13,8 @@ import org.swa4j.experiments.results.SummaryRow;
  * difference, the number of seeds and the p-values by name, then which methods differ from SGD at
  * p &lt; 0.05 and which do not. Every method is compared with SGD at one budget, as the paper compares
  * SWA at 1.25 and 1.5 budgets with SGD at its budget B. The paired t-test by seed is used where it
- * is defined (runs of one seed share their initialisation and data order), else Welch's.
+ * is defined (runs of one seed share their initialisation and data order), else Welch's. MultiSWAG, which
+ * mixes several runs, is not ranked with the single-run methods: it gets a sentence of its own.
  */
 public final class Finding {
 
@@ -26,7 +27,9 @@ public final class Finding {
     /** The finding of a summary, in Markdown (no line breaks). */
     public static String of(List<SummaryRow> summary) {
         Optional<SummaryRow> sgd = summary.stream().filter(r -> r.method().equals("sgd") && r.budget() == 1.0).findFirst();
-        List<SummaryRow> others = summary.stream().filter(r -> !r.method().equals("sgd") && r.n() > 0).toList();
+        List<SummaryRow> others = summary.stream().filter(r -> !r.method().equals("sgd") && !combinesRuns(r) && r.n() > 0).toList();
+        Optional<SummaryRow> combined = summary.stream().filter(r -> combinesRuns(r) && r.n() > 0)
+                .max(Comparator.comparingDouble(SummaryRow::accMean));
         if (sgd.isEmpty() || sgd.get().n() == 0) {
             return others.stream().max(Comparator.comparingDouble(SummaryRow::accMean))
                     .map(r -> String.format(Locale.ROOT, "Without an SGD run to compare with: %s reached %.2f%% test accuracy (%d seeds).",
@@ -66,7 +69,16 @@ public final class Finding {
         if (!same.isEmpty()) {
             parts.add("no significant difference: " + String.join(", ", same));
         }
-        return sb.append(String.join("; ", parts)).append('.').toString();
+        sb.append(String.join("; ", parts)).append('.');
+        combined.ifPresent(m -> sb.append(String.format(Locale.ROOT, " %s, which mixes the SWAG models of several seeds' runs "
+                + "(so several runs' training), reached %.2f%% (%+.2f points; %s).", capitalised(label(m)), m.accMean(),
+                m.accMean() - s.accMean(), Double.isFinite(p(m)) ? pValues(m) : "no p-value: its seeds share runs")));
+        return sb.toString();
+    }
+
+    /** Whether the row's method mixes the models of several runs (MultiSWAG): it is not one run's result. */
+    static boolean combinesRuns(SummaryRow r) {
+        return r.method().equals("multiswag");
     }
 
     /** The p-value the finding uses: paired against SGD at budget 1 where defined, else Welch's. */

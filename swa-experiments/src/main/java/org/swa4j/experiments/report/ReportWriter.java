@@ -70,6 +70,10 @@ public final class ReportWriter {
                 .append(P_VALUES).append(" Budgets are multiples of B; `paper`: the published number for the same data set, ")
                 .append("model, method, budget in epochs and budget.\n\n");
         md.append(markdown(table)).append('\n');
+        String shared = sharedRunsNote(records);
+        if (shared != null) {
+            md.append(shared).append("\n\n");
+        }
         if (!diverged.isEmpty()) {
             md.append("## Diverged runs (excluded from every average)\n\n");
             for (RunRecord r : diverged) {
@@ -104,7 +108,7 @@ public final class ReportWriter {
         String sections = String.join("\n", java.util.stream.Stream.of(swag, geometry, ensembleGap, parity).flatMap(Optional::stream)
                 .toList());
         AtomicFiles.writeString(dir.reportMarkdown(), md.toString());
-        AtomicFiles.writeString(dir.reportHtml(), html(preset, Finding.of(summary), setup.toString(), table, perSeed,
+        AtomicFiles.writeString(dir.reportHtml(), html(preset, Finding.of(summary), setup.toString(), table, shared, perSeed,
                 plots, diverged, sections.isEmpty() ? null : sections));
     }
 
@@ -137,6 +141,22 @@ public final class ReportWriter {
                 .append("MultiSWAG mixes the SWAG model averages of M seeds with equal weights.\n\n");
         lines.forEach((line, seeds) -> sb.append("- ").append(line).append(" (seeds ").append(seeds).append(")\n"));
         return Optional.of(sb.toString());
+    }
+
+    /**
+     * Why MultiSWAG's rows have no interval and no p-values, with its model count and extra training, when its
+     * records share runs ({@link Summary#sharesRuns}); null otherwise.
+     */
+    static String sharedRunsNote(List<RunRecord> records) {
+        if (!Summary.sharesRuns(records, "multiswag")) {
+            return null;
+        }
+        List<Integer> sizes = records.stream().filter(r -> r.isFinished() && r.method().equals("multiswag") && r.swag() != null
+                && r.swag().members() != null).map(r -> r.swag().members().size()).distinct().sorted().toList();
+        String m = sizes.size() == 1 ? Integer.toString(sizes.get(0)) : sizes.toString();
+        return "MULTISWAG's result for seed k mixes the SWAG models of the runs of seeds k to k + M − 1 (cyclic), M = " + m
+                + ": it costs M runs' training, and its seeds share runs, so they are not independent samples. Its mean and "
+                + "std describe those mixtures; no 95% CI or p-value is given for it.";
     }
 
     /** What the p-value columns of the comparison table are. */
@@ -252,8 +272,8 @@ public final class ReportWriter {
         return Files.isRegularFile(file) ? Optional.of(Files.readString(file)) : Optional.empty();
     }
 
-    private static String html(Preset preset, String finding, String setup, Table table, Table perSeed, List<String> plots,
-            List<RunRecord> diverged, String geometry) {
+    private static String html(Preset preset, String finding, String setup, Table table, String shared, Table perSeed,
+            List<String> plots, List<RunRecord> diverged, String geometry) {
         StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>swa4j report: ")
                 .append(escape(preset.name())).append("</title>\n<style>body{font-family:sans-serif;max-width:60em;margin:auto}"
                         + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}"
@@ -264,6 +284,9 @@ public final class ReportWriter {
         h.append("<h2>Results (test set)</h2>\n<p>Accuracy in percent, mean ± sample std over seeds; 95% CI from "
                 + "Student's t. ").append(escape(P_VALUES.replace("`", ""))).append("</p>\n");
         h.append(htmlTable(table));
+        if (shared != null) {
+            h.append("<p>").append(escape(shared)).append("</p>\n");
+        }
         if (!diverged.isEmpty()) {
             h.append("<h2>Diverged runs (excluded from every average)</h2>\n<ul>\n");
             for (RunRecord r : diverged) {
@@ -352,12 +375,28 @@ public final class ReportWriter {
                 seeds.computeIfAbsent(job, k -> new HashSet<>()).add(r.seed());
             }
         }
+        int untimed = 0;
+        for (RunRecord r : records) {
+            if (r.method().equals("swag") && r.isFinished() && r.swag() != null && r.swag().command() != null) {
+                if (r.swag().seconds() == null) {
+                    untimed++;
+                } else {
+                    seconds.merge(AFTER_THE_RUN, r.swag().seconds(), Double::sum);
+                    seeds.computeIfAbsent(AFTER_THE_RUN, k -> new HashSet<>()).add(r.seed());
+                }
+            }
+        }
         double total = seconds.values().stream().mapToDouble(Double::doubleValue).sum();
         List<String> parts = new ArrayList<>();
         seconds.forEach((job, sec) -> parts.add(String.format(Locale.ROOT, "%s %s (%s, %s a seed)", JOBS.get(job), duration(sec),
                 seeds.get(job).size() == 1 ? "1 seed" : seeds.get(job).size() + " seeds", duration(sec / seeds.get(job).size()))));
-        return duration(total) + " of training and evaluation summed over the jobs" + (parts.isEmpty() ? "" : ": " + String.join("; ", parts));
+        return duration(total) + " of training and evaluation summed over the jobs" + (parts.isEmpty() ? "" : ": " + String.join("; ", parts))
+                + (untimed == 0 ? "" : String.format(Locale.ROOT, "; not counted: the SWAG of %d %s computed after the run by a "
+                        + "swa4j that did not yet record its time", untimed, untimed == 1 ? "seed" : "seeds"));
     }
+
+    /** The clock of SWAG computed after the run ({@code swa swag DIR}), counted apart from the SWA job's. */
+    private static final String AFTER_THE_RUN = "swag-after-the-run";
 
     /** The jobs with a clock of their own, and what each trains. */
     private static final Map<String, String> JOBS = new LinkedHashMap<>();
@@ -366,6 +405,7 @@ public final class ReportWriter {
         JOBS.put("sgd", "SGD and EMA");
         JOBS.put("fge", "FGE");
         JOBS.put("swa", "SWA and SWAG");
+        JOBS.put(AFTER_THE_RUN, "SWAG after the run (swa swag)");
     }
 
     /** Seconds as {@code 42 s}, {@code 12.3 min} or {@code 4.56 h}. */

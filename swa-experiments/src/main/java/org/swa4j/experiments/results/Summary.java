@@ -26,7 +26,8 @@ import tech.tablesaw.api.Table;
  * p-values of the method's accuracies against SGD's: Welch's test ({@link WelchTest}) and the paired
  * test by seed ({@link PairedTTest}), each against SGD at the same budget and against SGD at budget 1
  * (B; the paper compares SWA at 1.25 and 1.5 B with it). Empty for SGD itself and where SGD has no run
- * at the budget compared with. Running and diverged records are not counted.
+ * at the budget compared with. Running and diverged records are not counted. A method whose seeds share runs
+ * (MultiSWAG, {@link #sharesRuns}) gets neither interval nor p-values.
  *
  * <p>The first twelve columns are those of earlier versions, in the same order; the p-values against
  * SGD at budget 1 and the paired ones follow them.
@@ -72,6 +73,12 @@ public final class Summary {
                 boolean isSgd = method.getKey().equals("sgd");
                 List<Seeded> same = isSgd ? null : sgd.get(budget.getKey());
                 List<Seeded> atOne = isSgd ? null : sgd.get(1.0);
+                if (sharesRuns(records, method.getKey())) {
+                    // not independent samples: no interval, no test (mean and std describe the seeds only)
+                    rows.add(new SummaryRow(dataset, model, method.getKey(), budget.getKey(), s.n(), s.mean(), s.std(),
+                            Double.NaN, Double.NaN, nll, ece, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+                    continue;
+                }
                 rows.add(new SummaryRow(dataset, model, method.getKey(), budget.getKey(), s.n(), s.mean(), s.std(),
                         s.ci95Low(), s.ci95High(), nll, ece, welch(results, same), welch(results, atOne), paired(results, same),
                         paired(results, atOne)));
@@ -79,6 +86,25 @@ public final class Summary {
         }
         rows.sort(Comparator.comparingInt((SummaryRow r) -> methodOrder(r.method())).thenComparingDouble(SummaryRow::budget));
         return rows;
+    }
+
+    /**
+     * Whether the finished records of {@code method} combine runs that other seeds' records combine too: MultiSWAG's
+     * record of seed k mixes the SWAG models of seeds k..k+M-1 (cyclic), so with M &gt; 1 its seeds share runs and are
+     * not independent samples, and a t-interval or t-test over them would overstate the evidence.
+     */
+    public static boolean sharesRuns(List<RunRecord> records, String method) {
+        Map<Integer, Integer> used = new TreeMap<>();
+        for (RunRecord r : records) {
+            if (r.isFinished() && r.method().equals(method) && r.swag() != null && r.swag().members() != null) {
+                for (int member : r.swag().members()) {
+                    if (used.merge(member, 1, Integer::sum) > 1) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static double[] accuracies(List<Seeded> results) {

@@ -2,6 +2,8 @@ package org.swa4j.experiments.results;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import org.swa4j.experiments.preset.Preset;
 
 /**
@@ -15,9 +17,17 @@ import org.swa4j.experiments.preset.Preset;
  * @param samplingSeed the seed of the draws' generator ({@code RunSeeds.swagSampling}); null for MultiSWAG
  * @param members      MultiSWAG: the seeds whose SWAG model averages are mixed, in order; null for SWAG
  * @param command      the command that computed the record after the run, or null when the run itself did
+ * @param seconds      SWAG computed after the run: the seconds that command spent on this record (replaying the
+ *                     snapshots, the draws with their BatchNorm updates, the evaluations); null when the run
+ *                     computed it (its clock is the SWA job's) and for MultiSWAG's mixtures
  */
 public record SwagProvenance(Preset.SwagOptions settings, String source, Long samplingSeed, List<Integer> members,
-        String command) {
+        String command, @JsonInclude(JsonInclude.Include.NON_NULL) Double seconds) {
+
+    /** Provenance without a clock of its own: the run's SWAG, MultiSWAG's mixtures. */
+    public SwagProvenance(Preset.SwagOptions settings, String source, Long samplingSeed, List<Integer> members, String command) {
+        this(settings, source, samplingSeed, members, command, null);
+    }
 
     /** Settings {@code g} (the preset's own when null) with the budgets resolved for preset {@code p} ({@link Preset#swagBudgets}). */
     public static Preset.SwagOptions resolved(Preset p, Preset.SwagOptions g) {

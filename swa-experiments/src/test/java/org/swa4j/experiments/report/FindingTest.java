@@ -27,6 +27,16 @@ class FindingTest {
     }
 
     @Test
+    void multiswagIsNotRankedWithSingleRunsAndGetsItsOwnSentence() {
+        List<SummaryRow> summary = List.of(row("sgd", 1, 5, 94.10, Double.NaN, Double.NaN),
+                row("swa", 1.5, 5, 94.33, 0.013, 0.022), row("multiswag", 1.5, 5, 94.82, Double.NaN, Double.NaN));
+        assertEquals("SWA at 1.5 budgets reached 94.33% test accuracy against SGD's 94.10% (+0.23 points, 5 seeds; "
+                + "paired t-test p = 0.022, Welch p = 0.013). Against SGD at one budget, at p < 0.05: significantly better: "
+                + "SWA at 1.5 budgets (+0.23). MULTISWAG at 1.5 budgets, which mixes the SWAG models of several seeds' runs "
+                + "(so several runs' training), reached 94.82% (+0.72 points; no p-value: its seeds share runs).", Finding.of(summary));
+    }
+
+    @Test
     void withoutSignificantDifferencesOrPairedTestsItSaysSo() {
         List<SummaryRow> summary = List.of(row("sgd", 1, 3, 81.23, Double.NaN, Double.NaN),
                 row("swa", 1.25, 3, 81.75, 0.2, Double.NaN));

@@ -142,9 +142,33 @@ class ReportWriterTest {
         // swa 7000 s, under two hours, reads 116.7 min
         assertEquals("2.18 h of training and evaluation summed over the jobs: SGD and EMA 13.3 min (2 seeds, 6.7 min a seed); "
                 + "FGE 60 s (1 seed, 60 s a seed); SWA and SWAG 116.7 min (1 seed, 116.7 min a seed)", line);
+        // SWAG computed after the run has a clock of its own in its swag provenance: 600 s more, counted apart
+        RunRecord posthoc = new RunRecord("swag", 1, RunRecord.FINISHED, null, q, null, swag1.epochs(), swag1.results(),
+                new org.swa4j.experiments.results.SwagProvenance(null, "replayed", 1L, null, "swa swag DIR", 600.0));
+        assertEquals("2.11 h of training and evaluation summed over the jobs: SWA and SWAG 116.7 min (1 seed, 116.7 min a seed); "
+                + "SWAG after the run (swa swag) 10.0 min (1 seed, 10.0 min a seed)", ReportWriter.machineTime(List.of(swa1, posthoc)));
+        RunRecord untimed = new RunRecord("swag", 2, RunRecord.FINISHED, null, q, null, swag1.epochs(), swag1.results(),
+                new org.swa4j.experiments.results.SwagProvenance(null, "replayed", 2L, null, "swa swag DIR"));
+        assertTrue(ReportWriter.machineTime(List.of(swa1, posthoc, untimed)).endsWith("; not counted: the SWAG of 1 seed computed "
+                + "after the run by a swa4j that did not yet record its time"), ReportWriter.machineTime(List.of(swa1, posthoc, untimed)));
         // an ema record without its sgd record carries the job's clock itself
         assertEquals("5.0 min of training and evaluation summed over the jobs: SGD and EMA 5.0 min (1 seed, 5.0 min a seed)",
                 ReportWriter.machineTime(List.of(ema1)));
+    }
+
+    @Test
+    void multiswagSeedsThatShareRunsAreExplainedUnderTheTable() {
+        Preset q = Presets.load("quick");
+        java.util.function.BiFunction<Integer, List<Integer>, RunRecord> multiswag = (seed, members) -> new RunRecord("multiswag",
+                seed, RunRecord.FINISHED, null, q, null, List.of(), List.of(new BudgetResult(1.5, 9, 80, 0.5, 1)),
+                new org.swa4j.experiments.results.SwagProvenance(null, "test", null, members, "test"));
+        String note = ReportWriter.sharedRunsNote(List.of(multiswag.apply(1, List.of(1, 2, 3)), multiswag.apply(2, List.of(2, 3, 1)),
+                multiswag.apply(3, List.of(3, 1, 2))));
+        assertEquals("MULTISWAG's result for seed k mixes the SWAG models of the runs of seeds k to k + M − 1 (cyclic), M = 3: "
+                + "it costs M runs' training, and its seeds share runs, so they are not independent samples. Its mean and std "
+                + "describe those mixtures; no 95% CI or p-value is given for it.", note);
+        assertEquals(null, ReportWriter.sharedRunsNote(List.of(multiswag.apply(1, List.of(1, 2)), multiswag.apply(3, List.of(3, 4)))));
+        assertEquals(null, ReportWriter.sharedRunsNote(List.of(record(q, "swa", 1, 1, 2))));
     }
 
     private static RunRecord record(Preset q, String method, int seed, double firstEpochSeconds, double lastEpochSeconds) {

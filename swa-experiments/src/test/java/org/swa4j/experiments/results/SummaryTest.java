@@ -48,6 +48,43 @@ class SummaryTest {
         assertTrue(lines[3].endsWith(",0.29000,1.5000,,0.010069,,0.012976"), lines[3]);
     }
 
+    private static RunRecord multiswag(int seed, List<Integer> members, double accuracy) {
+        return new RunRecord("multiswag", seed, RunRecord.FINISHED, null, Presets.load("quick"), null, List.of(),
+                List.of(new BudgetResult(1.5, 15, accuracy, 0.2, 1.0)), new SwagProvenance(null, "test", null, members, "test"));
+    }
+
+    @Test
+    void multiswagSeedsThatShareRunsGetNoIntervalAndNoPValue() {
+        List<RunRecord> records = new ArrayList<>();
+        double[] sgd = {88.1, 88.5, 88.3, 88.0};
+        for (int s = 0; s < 4; s++) {
+            records.add(record("sgd", s + 1, RunRecord.FINISHED, List.of(new BudgetResult(1, 10, sgd[s], 0.3, 2.0))));
+        }
+        // cyclic groups of M = 2 over 4 seeds: {1,2}, {2,3}, {3,4}, {4,1} share runs
+        List<RunRecord> cyclic = new ArrayList<>(records);
+        cyclic.add(multiswag(1, List.of(1, 2), 89.0));
+        cyclic.add(multiswag(2, List.of(2, 3), 89.4));
+        cyclic.add(multiswag(3, List.of(3, 4), 89.1));
+        cyclic.add(multiswag(4, List.of(4, 1), 89.3));
+        assertTrue(Summary.sharesRuns(cyclic, "multiswag"));
+        SummaryRow shared = Summary.rows(cyclic).get(1);
+        assertEquals("multiswag", shared.method());
+        assertEquals(4, shared.n());
+        assertEquals(89.2, shared.accMean(), 1e-12, "the mean still describes the four mixtures");
+        for (double v : new double[] {shared.accCi95Low(), shared.accCi95High(), shared.pVsSgdBudget1(), shared.pPairedVsSgdBudget1()}) {
+            assertTrue(Double.isNaN(v), "no interval or test over seeds that share runs: " + shared);
+        }
+        // disjoint groups {1,2} and {3,4} are independent: Welch's test of (89.0, 89.1) against the four SGD seeds,
+        // t = 6.7834, df = 3.865, p = 0.002789 (SciPy 1.x stats.ttest_ind(..., equal_var=False))
+        List<RunRecord> disjoint = new ArrayList<>(records);
+        disjoint.add(multiswag(1, List.of(1, 2), 89.0));
+        disjoint.add(multiswag(3, List.of(3, 4), 89.1));
+        assertTrue(!Summary.sharesRuns(disjoint, "multiswag"));
+        SummaryRow independent = Summary.rows(disjoint).get(1);
+        assertEquals(0.002789, independent.pVsSgdBudget1(), 1e-6, independent.toString());
+        assertTrue(Double.isFinite(independent.accCi95Low()));
+    }
+
     @Test
     void budgetsPrintAsUsersWriteThem() {
         assertEquals("1", Summary.budget(1.0));

@@ -151,6 +151,11 @@ class SwagRunTest {
         assertSameSwag(new ResultsDirectory(dir), results);
         RunRecord replayed = Json.read(results.record("swag", 1), RunRecord.class);
         assertEquals("swa swag " + copy + " --threads 2", replayed.swag().command());
+        assertTrue(replayed.swag().seconds() > 0, "SWAG after the run keeps its own clock");
+        assertEquals(null, Json.read(new ResultsDirectory(dir).record("swag", 1), RunRecord.class).swag().seconds(),
+                "the run's own SWAG is on the SWA job's clock");
+        String md = Files.readString(copy.resolve("report.md"));
+        assertTrue(md.contains("SWAG after the run (swa swag) "), md);
     }
 
     /**
@@ -200,6 +205,8 @@ class SwagRunTest {
         assertTrue(md.contains("| SWAG | 1.5 | 2 |") && md.contains("| MULTISWAG | 1.5 | 2 |"), md);
         assertTrue(md.contains("## SWAG and MultiSWAG") && md.contains("SWAG: rank 2, scale 0.5, 3 samples, budgets [1.0, 1.5]"), md);
         assertTrue(md.contains("](plots/reliability.png)"), md);
+        assertTrue(md.contains("MULTISWAG's result for seed k mixes the SWAG models of the runs of seeds k to k + M − 1 (cyclic), M = 2"),
+                md);
         byte[] png = Files.readAllBytes(dir.resolve("plots/reliability.png"));
         assertEquals((byte) 0x89, png[0]);
         String csv = Files.readString(dir.resolve("summary.csv"));
