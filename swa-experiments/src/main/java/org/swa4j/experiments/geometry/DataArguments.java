@@ -62,14 +62,9 @@ public final class DataArguments {
         if (!limited()) {
             return run;
         }
-        if (run instanceof InMemoryImageDataset held) {
-            return held.subset(train == orZero(preset.trainLimit()) ? 0 : train, test == orZero(preset.testLimit()) ? 0 : test);
-        }
-        if (Normalisation.parse(runNormalisation) == Normalisation.TRAIN_STATISTICS) {
-            throw new IllegalArgumentException("--train-limit/--test-limit: data set " + preset.dataset() + " is read from "
-                    + "files and normalised with its training statistics, which a smaller limit would change; leave the limits out");
-        }
-        return open(preset.dataset(), train, test, runNormalisation);
+        // a limit equal to the split's size keeps it whole; data sets read from files (ImageNet) have fixed constants
+        return run instanceof InMemoryImageDataset held ? held.subset(train, test)
+                : open(preset.dataset(), train, test, runNormalisation);
     }
 
     /** Whether {@code --test-limit} was given: the test examples are then not the run's, nor its recorded errors. */

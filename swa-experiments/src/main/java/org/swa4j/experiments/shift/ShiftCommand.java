@@ -218,6 +218,7 @@ public final class ShiftCommand implements Callable<Integer> {
         List<ShiftRow> rows = new ArrayList<>();
         List<String> descriptions = new ArrayList<>();
         List<ShiftProgress.Piece> pieces = new ArrayList<>();
+        Map<Path, String> shas = new HashMap<>();
         int resumed = 0;
         int sets = evaluator.sets().size();
         Map<Integer, List<INDArray>> swag = new HashMap<>();
@@ -228,7 +229,7 @@ public final class ShiftCommand implements Callable<Integer> {
                 if (method.equals("fge")) {
                     snapshotCounts.add(results.fgeSnapshots(seed).size());
                 }
-                Map<String, String> inputs = inputs(results, posteriors, method, seed);
+                Map<String, String> inputs = inputs(results, posteriors, method, seed, shas);
                 ShiftProgress.Piece piece = progress.piece(method, seed, inputs).orElse(null);
                 if (piece != null) {
                     resumed++;
@@ -243,11 +244,11 @@ public final class ShiftCommand implements Callable<Integer> {
                             work[0] += (long) snapshots.size() * sets;
                             yield evaluator.ensemble(snapshots);
                         }
-                        case "swag" -> evaluator.metrics(swag(seed, posteriors, evaluator, swag, work, progress));
+                        case "swag" -> evaluator.metrics(swag(seed, posteriors, evaluator, swag, work, progress, shas));
                         case "multiswag" -> {
                             List<List<INDArray>> members = new ArrayList<>();
                             for (int k : posteriors.multiswagMembers(seed)) {
-                                members.add(swag(k, posteriors, evaluator, swag, work, progress));
+                                members.add(swag(k, posteriors, evaluator, swag, work, progress, shas));
                             }
                             yield evaluator.metrics(evaluator.mixture(members));
                         }
@@ -281,8 +282,8 @@ public final class ShiftCommand implements Callable<Integer> {
     }
 
     /** The model files {@code method} reads for {@code seed}, relative to the results directory, with their SHA-256. */
-    private static Map<String, String> inputs(ResultsDirectory results, SwagPosteriors posteriors, String method, int seed)
-            throws IOException {
+    private static Map<String, String> inputs(ResultsDirectory results, SwagPosteriors posteriors, String method, int seed,
+            Map<Path, String> shas) throws IOException {
         List<Path> files = switch (method) {
             case "fge" -> results.fgeSnapshots(seed);
             case "swag" -> List.of(results.swagState(seed));
@@ -291,9 +292,19 @@ public final class ShiftCommand implements Callable<Integer> {
         };
         Map<String, String> out = new TreeMap<>();
         for (Path f : files) {
-            out.put(results.root().relativize(f).toString(), Checksums.sha256(f));
+            out.put(results.root().relativize(f).toString(), sha256(f, shas));
         }
         return out;
+    }
+
+    /** The SHA-256 of {@code file}, read once per process (a SWAG state is read by SWAG and by M MultiSWAG pieces). */
+    private static String sha256(Path file, Map<Path, String> shas) throws IOException {
+        String sha = shas.get(file);
+        if (sha == null) {
+            sha = Checksums.sha256(file);
+            shas.put(file, sha);
+        }
+        return sha;
     }
 
     /**
@@ -301,10 +312,10 @@ public final class ShiftCommand implements Callable<Integer> {
      * the progress directory for a resumed run, which reuses it while the SWAG state is unchanged.
      */
     private static List<INDArray> swag(int seed, SwagPosteriors posteriors, ShiftEvaluator evaluator, Map<Integer, List<INDArray>> done,
-            long[] work, ShiftProgress progress) throws IOException {
+            long[] work, ShiftProgress progress, Map<Path, String> shas) throws IOException {
         List<INDArray> p = done.get(seed);
         if (p == null) {
-            String stateSha = Checksums.sha256(posteriors.state(seed));
+            String stateSha = sha256(posteriors.state(seed), shas);
             p = progress.swag(seed, stateSha, evaluator.sets().size()).orElse(null);
             if (p == null) {
                 Swag<ComputationGraph> state = posteriors.load(seed);
