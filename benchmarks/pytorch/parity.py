@@ -6,6 +6,7 @@ with swa4j's and `bin/swa report` can summarise.
     /usr/bin/python3 benchmarks/pytorch/parity.py --preset quick --out results/quick/peer --threads 2
     /usr/bin/python3 benchmarks/pytorch/parity.py --preset my.json --seeds 8 --shard 1/4 --out DIR   # seeds 2 and 6
     /usr/bin/python3 benchmarks/pytorch/parity.py --multiswag-only --out DIR             # pool the seeds' SWAG averages
+    /usr/bin/python3 benchmarks/pytorch/parity.py --trace DIR           # repeat `bin/swa trace --out DIR` step by step
     /usr/bin/python3 benchmarks/pytorch/parity.py --self-test                            # checks against swa4j's values
 
 Every deterministic rule is swa4j's: the preset (the same JSON file), the data files and their checksum,
@@ -33,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import torch  # noqa: E402
 
-from swa4j_peer import data, presets, protocol, records  # noqa: E402
+from swa4j_peer import data, presets, protocol, records, trace  # noqa: E402
 
 # bin/swa's: no mmap'ed chunks, no trimming; freed memory stays in the process, as a caching allocator keeps it
 ALLOCATOR_TUNABLES = "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736:glibc.malloc.top_pad=268435456"
@@ -71,6 +72,9 @@ def parse(argv):
     ap.add_argument("--multiswag-only", action="store_true",
                     help="train nothing: write the multiswag records of --out from the SWAG model averages its seeds "
                          "kept in --out/bma/ (a run does this itself once every seed's swag record is there)")
+    ap.add_argument("--trace", metavar="DIR",
+                    help="repeat the SGD steps of `bin/swa trace --out DIR` from the same initial weights and compare them "
+                         "(writes DIR/pytorch.json; exit 1 if the first step differs)")
     ap.add_argument("--self-test", action="store_true", help="run the peer's unit tests and exit")
     return ap.parse_args(argv)
 
@@ -144,12 +148,27 @@ def multiswag_only(args):
         return 2
 
 
+def replay_trace(args):
+    if args.threads is not None and args.threads < 1:
+        print(f"parity.py: --threads {args.threads} must be >= 1", file=sys.stderr)
+        return 2
+    torch.set_num_threads(args.threads or os.cpu_count())
+    try:
+        result = trace.replay(args.trace, args.data)
+    except (trace.TraceError, data.DataError, presets.PresetError) as e:
+        print(f"parity.py: {e}", file=sys.stderr)
+        return 2
+    return 0 if result["first_step_agrees"] else 1
+
+
 def main(argv):
     args = parse(argv)
     if args.self_test:
         return self_test()
     if args.multiswag_only:
         return multiswag_only(args)
+    if args.trace:
+        return replay_trace(args)
     problems = []
     try:
         p = presets.load(args.preset)

@@ -20,7 +20,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from swa4j_peer import data, javarandom, metrics, models, presets, protocol, records, swag  # noqa: E402
+from swa4j_peer import data, javarandom, metrics, models, presets, protocol, records, swag, trace  # noqa: E402
 import parity  # noqa: E402
 
 FULL_FASHION = all((data.SYSTEM_DIR / "fashion-mnist" / (f + ".gz")).is_file() for f in data.IDX_FILES)
@@ -626,6 +626,65 @@ class SwagEndToEndTest(unittest.TestCase):
             self.assertEqual(parity.main(["--multiswag-only", "--out", str(out)]), 0)
             again = json.loads((out / "runs/multiswag-seed2.json").read_text())
             self.assertEqual(again["results"], pooled[2]["results"])
+
+
+class TraceTest(unittest.TestCase):
+    """`parity.py --trace`: swa4j's traces (fixtures/, written by `bin/swa trace`) repeated in PyTorch."""
+
+    FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+    def test_every_swa4j_tensor_has_exactly_one_counterpart_of_its_shape(self):
+        # fixtures/swa4j-tensors.json: the tensor index of `bin/swa trace` for each model (fused layers)
+        index = json.loads((self.FIXTURES / "swa4j-tensors.json").read_text())
+        for name in ("cnn8", "preresnet20", "preresnet56"):
+            model = models.build(name, 1, 10, 0)
+            own = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+            mapped = {trace.torch_name(name, layer, key): tuple(shape) for layer, key, shape in index[name]}
+            self.assertEqual(len(mapped), len(index[name]), f"{name}: two swa4j tensors map onto one")
+            self.assertEqual(mapped, own, name)
+
+    def test_unknown_layers_and_keys_are_refused_by_name(self):
+        for model, layer, key, words in [("preresnet20", "stage1.block4.conv1", "W", "stage1.block4.conv1"),
+                                          ("preresnet20", "stage1.block1.pre1.bn", "W", "not a BatchNorm parameter"),
+                                          ("cnn8", "stage4.unit1.conv", "W", "stage4.unit1.conv"),
+                                          ("wrn16x4", "stem.conv", "W", "wrn16x4")]:
+            with self.assertRaises(trace.TraceError) as e:
+                trace.torch_name(model, layer, key)
+            self.assertIn(words, str(e.exception))
+
+    def test_a_double_precision_swa4j_trace_is_pytorch_s_run_to_the_last_digits(self):
+        # fixtures/trace-tiny-double: `bin/swa trace --preset swa-experiments/src/test/resources/presets/tiny.json
+        # --steps 3 --precision double`: cnn4 (fused layers), 192 images of the embedded set, batch 32
+        with tempfile.TemporaryDirectory() as tmp:
+            for f in self.FIXTURES.joinpath("trace-tiny-double").iterdir():
+                (Path(tmp) / f.name).write_bytes(f.read_bytes())
+            with contextlib.redirect_stdout(io.StringIO()):
+                r = trace.replay(tmp)
+            self.assertTrue(r["first_step_agrees"])
+            self.assertEqual((r["precision"], r["steps"], r["tensors"]), ("double", 3, 32))
+            for row in r["losses"]:  # float64 on both sides from the same weights and batches
+                self.assertLess(row["relative"], 1e-12, row)
+            # the changes are compared after float32 storage of the weights: 6e-8 of |w| against |change|
+            self.assertLess(r["first_step_worst"]["relative"], 1e-3)
+            self.assertLess(r["final_drift_median"], 1e-4)
+            self.assertTrue((Path(tmp) / "pytorch.json").is_file())
+
+    def test_damaged_traces_are_refused_naming_the_file(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            for f in self.FIXTURES.joinpath("trace-tiny-double").iterdir():
+                (Path(tmp) / f.name).write_bytes(f.read_bytes())
+            step1 = Path(tmp) / "step1.f32"
+            step1.write_bytes(step1.read_bytes()[:-4])
+            with self.assertRaises(trace.TraceError) as e:
+                trace.read(tmp)
+            self.assertIn(str(step1), str(e.exception))
+            self.assertIn("4894", str(e.exception))
+            index = json.loads((Path(tmp) / "trace.json").read_text())
+            index["format"] = 2
+            (Path(tmp) / "trace.json").write_text(json.dumps(index))
+            with self.assertRaises(trace.TraceError) as e:
+                trace.read(tmp)
+            self.assertIn("format 2", str(e.exception))
 
 
 if __name__ == "__main__":

@@ -152,17 +152,20 @@ class SeedRun:
         for group in optimiser.param_groups:
             group["lr"] = lr
 
-    def train_epoch(self, model, optimiser, epoch, first_iteration, before=None, after=None):
-        """(mean loss, train accuracy %, steps) of pass `epoch`; raises Diverged on a non-finite loss."""
+    def train_epoch(self, model, optimiser, epoch, first_iteration, before=None, after=None, steps_limit=None, losses=None):
+        """(mean loss, train accuracy %, steps) of pass `epoch`; raises Diverged on a non-finite loss. With `steps_limit`,
+        only the pass's first batches; each step's loss (swa4j's score, before the step) is appended to `losses`."""
         model.train()
         wd = self.p["weight_decay"]
         params = list(model.parameters())
         loss_sum, steps, correct, seen = 0.0, 0, 0, 0
         iteration = first_iteration
         for x, y in self.data.train_pass(self.p["batch_size"], self.seed, epoch, self.p["augment"]):
+            if steps_limit is not None and steps == steps_limit:
+                break
             if before is not None:
                 before(iteration)
-            x, y = torch.from_numpy(x).to(self.device), torch.from_numpy(y).to(self.device)
+            x, y = torch.from_numpy(x).to(self.device, params[0].dtype), torch.from_numpy(y).to(self.device)
             logits = model(x)
             loss = F.cross_entropy(logits, y)
             with torch.no_grad():  # one transfer of the per-parameter float32 sums, added in float64 in order
@@ -176,6 +179,8 @@ class SeedRun:
             correct += int((logits.detach().argmax(dim=1) == y).sum())
             seen += len(y)
             loss_sum += score
+            if losses is not None:
+                losses.append(score)
             steps += 1
             if after is not None:
                 after(iteration)

@@ -11,6 +11,7 @@ import org.swa4j.experiments.cli.PresetsCommand;
 import org.swa4j.experiments.cli.ReportCommand;
 import org.swa4j.experiments.cli.ResumeCommand;
 import org.swa4j.experiments.cli.RunCommand;
+import org.swa4j.experiments.cli.TraceCommand;
 import org.swa4j.experiments.ensemble.EnsembleGapCommand;
 import org.swa4j.experiments.geometry.GeometryCommand;
 import org.swa4j.experiments.posthoc.AverageCommand;
@@ -41,7 +42,7 @@ import picocli.CommandLine.Command;
                 + "(Izmailov et al., UAI 2018) on DL4J.",
         subcommands = {RunCommand.class, ResumeCommand.class, ReportCommand.class, PresetsCommand.class,
             ModelsCommand.class, MergeCommand.class, GeometryCommand.class, AverageCommand.class, BenchTrainCommand.class,
-            ParityCommand.class, EnsembleGapCommand.class, ShiftCommand.class, CorruptCommand.class, SwagCommand.class})
+            ParityCommand.class, EnsembleGapCommand.class, ShiftCommand.class, CorruptCommand.class, SwagCommand.class, TraceCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
