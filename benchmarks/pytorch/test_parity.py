@@ -667,6 +667,8 @@ class TraceTest(unittest.TestCase):
             # the changes are compared after float32 storage of the weights: 6e-8 of |w| against |change|
             self.assertLess(r["first_step_worst"]["relative"], 1e-3)
             self.assertLess(r["final_drift_median"], 1e-4)
+            self.assertLess(r["evaluation"]["max_probability_difference"], 1e-9)  # inference mode, running statistics
+            self.assertAlmostEqual(r["evaluation"]["nll_pytorch"], r["evaluation"]["nll_swa4j"], places=9)
             self.assertTrue((Path(tmp) / "pytorch.json").is_file())
 
     def test_damaged_traces_are_refused_naming_the_file(self):

@@ -55,7 +55,7 @@ class BatchNorm(nn.Module):
         out, mean, invstd = torch.native_batch_norm(x, self.weight, self.bias, None, None, True, 0.0, EPS)
         with torch.no_grad():
             mean = mean.detach()
-            var = (invstd.detach().double().pow(-2) - EPS).float()
+            var = (invstd.detach().double().pow(-2) - EPS).to(x.dtype)
             if self.recalibrating is not None:
                 n = x.shape[0]
                 self.recalibrating[0] += n

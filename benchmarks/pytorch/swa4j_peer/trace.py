@@ -16,7 +16,9 @@ What is compared:
   taken in float64 by the peer, which says whose float32 rounding is larger;
 - after the last step, |w_swa4j - w_torch| / |w_torch - w_initial| per tensor: how far the two runs have drifted
   apart, relative to how far they have moved. Float32 rounding differences grow from step to step in any
-  training run; this shows how fast.
+  training run; this shows how fast;
+- after the last step, the inference-mode softmax (BatchNorm with its running statistics) of the first test batch:
+  each side predicts with its own trained weights, so in float64 this checks the evaluation path as well.
 
 A trace in float64 (`bin/swa trace --precision double`, the float32 initial weights cast) is replayed in float64:
 there the two must be the same computation, which separates the frameworks' rules from their rounding.
@@ -41,8 +43,11 @@ FILES = ("initial.f32", "step1.f32", "final.f32")
 # decay left out of a tensor, another BatchNorm variance, another momentum convention) changes a step by far more:
 # wd |gamma| / |gradient| of the step for gamma's decay alone. In float32 the frameworks' rounding differs, and a
 # step's change differs by up to a few percent in the first layers (docs/parity.md); only the forward pass, the first loss,
-# is held to FLOAT32_LOSS, and both float32 steps are measured against the float64 step from the same weights.
+# is held to FLOAT32_LOSS, and both float32 steps are measured against the float64 step from the same weights. In float64
+# the test probabilities after the last step, each side predicting with its own trained weights, must agree within
+# FLOAT64_PROBABILITY.
 FLOAT64_LOSS = 1e-12
+FLOAT64_PROBABILITY = 1e-9
 FLOAT32_LOSS = 1e-5
 STORAGE = 1e-3
 
@@ -153,6 +158,32 @@ def first_step_in_float64(run, model, lr):
     return {k: v.detach().numpy().copy() for k, v in m64.state_dict().items()}
 
 
+def compare_evaluation(directory, index, dataset, model):
+    """The trained networks' inference-mode softmax of the first test batch, swa4j's (evaluation.f64) against the peer's."""
+    ev = index.get("evaluation")
+    path = Path(directory) / "evaluation.f64"
+    if not ev:
+        raise TraceError(f"{Path(directory) / 'trace.json'} has no evaluation")
+    mine = np.fromfile(path, dtype="<f8") if path.is_file() else None
+    if mine is None or mine.size != ev["examples"] * ev["classes"]:
+        found = "missing" if mine is None else f"{mine.size} values"
+        raise TraceError(f"{path}: expected {ev['examples']} x {ev['classes']} float64 probabilities, {found}")
+    mine = mine.reshape(ev["examples"], ev["classes"])
+    x, y = next(iter(dataset.test_batches(protocol.EVAL_BATCH)))
+    if len(y) != ev["examples"]:
+        raise TraceError(f"{path}: {ev['examples']} test examples, the peer's first test batch has {len(y)}")
+    dtype = next(model.parameters()).dtype
+    model.eval()
+    with torch.no_grad():
+        theirs = F.softmax(model(torch.from_numpy(x).to(dtype)), dim=1).double().numpy()
+    model.train()
+    rows = np.arange(len(y))
+    nll = float(-np.mean(np.log(theirs[rows, y])))
+    return {"examples": len(y), "max_probability_difference": float(np.abs(mine - theirs).max()),
+            "nll_swa4j": ev["nll"], "nll_pytorch": nll, "accuracy_swa4j": ev["accuracy"],
+            "accuracy_pytorch": 100.0 * float(np.mean(theirs.argmax(axis=1) == y))}
+
+
 def relative(a, b, scale):
     s = float(np.linalg.norm(scale.astype(np.float64)))
     d = float(np.linalg.norm(a.astype(np.float64) - b.astype(np.float64)))
@@ -191,6 +222,7 @@ def replay(directory, data_dir=None, log=print):
     if len(losses) != steps:
         raise TraceError(f"{directory}: the peer took {len(losses)} steps, the trace {steps}")
     final = state_of(model)
+    evaluation = compare_evaluation(directory, index, dataset, model)
 
     loss_rows = [{"step": i + 1, "swa4j": a, "pytorch": b, "relative": abs(a - b) / abs(b)}
                  for i, (a, b) in enumerate(zip(index["losses"], losses))]
@@ -206,8 +238,11 @@ def replay(directory, data_dir=None, log=print):
     worst_first = max(first, key=lambda r: r["relative"])
     tolerances = {"first_loss": FLOAT64_LOSS, "first_step": STORAGE} if precision == "double" else \
         {"first_loss": FLOAT32_LOSS, "first_step": None}
+    if precision == "double":
+        tolerances["evaluation"] = FLOAT64_PROBABILITY
     agree = loss_rows[0]["relative"] <= tolerances["first_loss"] and (
-        tolerances["first_step"] is None or worst_first["relative"] <= tolerances["first_step"])
+        tolerances["first_step"] is None or worst_first["relative"] <= tolerances["first_step"]) and (
+        precision != "double" or evaluation["max_probability_difference"] <= FLOAT64_PROBABILITY)
     result = {
         "trace": str(directory), "preset": p["name"], "model": p["model"], "seed": seed, "steps": steps, "precision": precision,
         "learning_rate": expected,
@@ -215,7 +250,7 @@ def replay(directory, data_dir=None, log=print):
         "tolerances": tolerances,
         "first_step_worst": worst_first, "final_drift_median": float(np.median([r["relative"] for r in drift])),
         "final_drift_worst": max(drift, key=lambda r: r["relative"]),
-        "losses": loss_rows, "first_step": first, "final_drift": drift,
+        "evaluation": evaluation, "losses": loss_rows, "first_step": first, "final_drift": drift,
         "swa4j_provenance": index.get("provenance"),
         "provenance": records.provenance(torch.get_num_threads(), records.now(), records.now()),
     }
@@ -240,11 +275,16 @@ def describe(r):
                  f"PyTorch {max(x['pytorch_vs_float64'] for x in r['first_step']):.2e}")
     lines.append(f"after step {r['steps']}, |w swa4j - w PyTorch| / |w PyTorch - w initial|: median {r['final_drift_median']:.2e}, "
                  f"worst {r['final_drift_worst']['tensor']} {r['final_drift_worst']['relative']:.2e}")
+    e = r["evaluation"]
+    lines.append(f"after step {r['steps']}, inference on the first {e['examples']} test images: largest probability difference "
+                 f"{e['max_probability_difference']:.2e}; NLL swa4j {e['nll_swa4j']:.6f}, PyTorch {e['nll_pytorch']:.6f}; "
+                 f"accuracy {e['accuracy_swa4j']:.2f}% and {e['accuracy_pytorch']:.2f}%")
     t = r["tolerances"]
     if t["first_step"] is None:
         lines.append(("the forward pass agrees" if r["first_step_agrees"] else "THE FORWARD PASS DIFFERS")
                      + f" (first loss within {t['first_loss']:.0e}); the rules are compared in float64: `bin/swa trace --precision double`")
     else:
         lines.append(("the same computation" if r["first_step_agrees"] else "THE STEPS DIFFER")
-                     + f" (first loss within {t['first_loss']:.0e}, every tensor's first change within {t['first_step']:.0e})")
+                     + f" (first loss within {t['first_loss']:.0e}, every tensor's first change within {t['first_step']:.0e}, "
+                     f"the test probabilities after the last step within {t['evaluation']:.0e})")
     return "\n".join(lines)

@@ -25,6 +25,7 @@ import org.swa4j.experiments.preset.Preset;
 import org.swa4j.experiments.results.AtomicFiles;
 import org.swa4j.experiments.results.Json;
 import org.swa4j.experiments.results.Provenance;
+import org.swa4j.experiments.runner.JobContext;
 import org.swa4j.experiments.runner.Schedules;
 import org.swa4j.experiments.train.LearningRates;
 import org.swa4j.experiments.train.Momentum;
@@ -45,6 +46,8 @@ import org.swa4j.models.graph.FlatGradientUpdater;
  *   <li>{@code trace.json}: the preset, the seed, the steps, the rate, the loss of every step (DL4J's
  *       score: mean cross-entropy plus the L2 term ½·wd·Σw², before the step), the tensor index and the
  *       provenance ({@link Trace});</li>
+ *   <li>{@code evaluation.f64}: after the last step, the inference-mode softmax of the first test batch
+ *       ({@link Evaluation});</li>
  *   <li>{@code initial.f32}, {@code step1.f32}, {@code final.f32}: every parameter (BatchNorm's running
  *       mean and variance included) before the first step, after it and after the last, as little-endian
  *       float32 in the order and framework-neutral layout of {@link Trace#tensors}: convolution weights
@@ -61,6 +64,7 @@ public final class StepTrace {
     public static final String INITIAL = "initial.f32";
     public static final String STEP1 = "step1.f32";
     public static final String FINAL = "final.f32";
+    public static final String EVALUATION = "evaluation.f64";
 
     /**
      * One tensor of the files: parameter {@code key} of layer {@code layer}, with its shape and its offset
@@ -71,7 +75,15 @@ public final class StepTrace {
 
     /** The contents of {@code trace.json}. */
     public record Trace(int format, Preset preset, int seed, int steps, String precision, List<Double> learningRates,
-            List<Double> losses, long floats, List<Tensor> tensors, Provenance provenance) {
+            List<Double> losses, long floats, List<Tensor> tensors, Evaluation evaluation, Provenance provenance) {
+    }
+
+    /**
+     * The trained network's inference-mode predictions (BatchNorm with its running statistics) of the first
+     * {@code examples} test images, whose softmax probabilities {@code evaluation.f64} keeps as little-endian
+     * float64, {@code [examples, classes]}; their mean NLL and accuracy in percent.
+     */
+    public record Evaluation(int examples, int classes, double nll, double accuracy) {
     }
 
     /** The arithmetic of the traced steps: the networks' float32, or float64 to separate rules from rounding. */
@@ -135,10 +147,38 @@ public final class StepTrace {
             throw new IllegalStateException("the trace took " + losses.size() + " steps, not " + steps + " (a non-finite loss?)");
         }
         writeTensors(net, tensors, floats, dir.resolve(FINAL));
-        Trace trace = new Trace(FORMAT, preset, seed, steps, precision.label(), List.copyOf(rates), List.copyOf(losses), floats, List.copyOf(tensors),
-                provenance.finished());
+        Evaluation evaluation = evaluate(net, data, precision.type, dir.resolve(EVALUATION));
+        Trace trace = new Trace(FORMAT, preset, seed, steps, precision.label(), List.copyOf(rates), List.copyOf(losses), floats,
+                List.copyOf(tensors), evaluation, provenance.finished());
         Json.write(dir.resolve(INDEX), trace);
         return trace;
+    }
+
+    /** Predicts the first test batch ({@link JobContext#EVAL_BATCH} images) in inference mode and writes the probabilities. */
+    private static Evaluation evaluate(ComputationGraph net, ImageDataset data, DataType type, Path file) throws IOException {
+        DataSet batch = data.test(JobContext.EVAL_BATCH).next();
+        INDArray probabilities = net.output(false, batch.getFeatures().castTo(type))[0].castTo(DataType.DOUBLE);
+        INDArray labels = batch.getLabels();
+        int n = (int) probabilities.size(0);
+        int classes = (int) probabilities.size(1);
+        double nll = 0;
+        int correct = 0;
+        double[] values = probabilities.dup('c').data().asDouble();
+        for (int e = 0; e < n; e++) {
+            int label = labels.getRow(e).argMax().getInt(0);
+            nll -= Math.log(values[e * classes + label]);
+            int predicted = 0;
+            for (int k = 1; k < classes; k++) {
+                if (values[e * classes + k] > values[e * classes + predicted]) {
+                    predicted = k;
+                }
+            }
+            correct += predicted == label ? 1 : 0;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asDoubleBuffer().put(values);
+        AtomicFiles.write(file, out -> out.write(buf.array()));
+        return new Evaluation(n, classes, nll / n, 100.0 * correct / n);
     }
 
     /** Lists the tensors of {@code net} in layer order, each with its offset; returns the number of floats. */

@@ -60,6 +60,25 @@ class StepTraceTest {
         float[] step1 = floats(dir.resolve(StepTrace.STEP1), t.floats());
         floats(dir.resolve(StepTrace.FINAL), t.floats());
 
+        // the trained network's inference-mode softmax of the first test batch (tiny: all 100 test images)
+        StepTrace.Evaluation ev = t.evaluation();
+        assertEquals(100, ev.examples());
+        byte[] raw = Files.readAllBytes(dir.resolve(StepTrace.EVALUATION));
+        assertEquals(8L * ev.examples() * ev.classes(), raw.length);
+        double[] probabilities = new double[raw.length / 8];
+        ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(probabilities);
+        DataSet test = data.test(ev.examples()).next();
+        double nll = 0;
+        for (int e = 0; e < ev.examples(); e++) {
+            double sum = 0;
+            for (int k = 0; k < ev.classes(); k++) {
+                sum += probabilities[e * ev.classes() + k];
+            }
+            assertEquals(1.0, sum, 1e-5, "probabilities of test example " + e);
+            nll -= Math.log(probabilities[e * ev.classes() + test.getLabels().getRow(e).argMax().getInt(0)]);
+        }
+        assertEquals(nll / ev.examples(), ev.nll(), 1e-12);
+
         // the dense weights are written [out, in]: element (o, i) is DL4J's W[i, o]
         StepTrace.Tensor w = tensor(t, "output", "W");
         INDArray dl4jW = net.getLayer("output").getParam("W");
