@@ -155,7 +155,7 @@ def replay_trace(args):
     torch.set_num_threads(args.threads or os.cpu_count())
     try:
         result = trace.replay(args.trace, args.data)
-    except (trace.TraceError, data.DataError, presets.PresetError) as e:
+    except (trace.TraceError, data.DataError, ValueError) as e:  # PresetError and the models' refusals are ValueErrors
         print(f"parity.py: {e}", file=sys.stderr)
         return 2
     return 0 if result["first_step_agrees"] else 1

@@ -205,16 +205,16 @@ public final class StepTrace {
      */
     static INDArray neutral(Layer layer, String key, INDArray value) {
         org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
+        if (key.equals("log10stdev")) {
+            throw new IllegalArgumentException("layer " + conf.getLayerName() + " keeps BatchNorm's log10 std, not its variance; "
+                    + "the trace writes variances (the models' BatchNorms use useLogStd(false))");
+        }
         boolean dense = conf instanceof DenseLayer || conf instanceof BaseOutputLayer;
         if (dense && key.equals("W")) {
             return value.transpose();
         }
         if (value.rank() == 2 && value.size(0) == 1) {
             return value.reshape(value.length());
-        }
-        if (key.equals("log10stdev")) {
-            throw new IllegalArgumentException("layer " + conf.getLayerName() + " keeps BatchNorm's log10 std, not its variance; "
-                    + "the trace writes variances (the models' BatchNorms use useLogStd(false))");
         }
         return value;
     }
