@@ -21,6 +21,8 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.swa4j.data.EpochIterator;
 import org.swa4j.data.ImageDataset;
+import org.swa4j.experiments.metrics.MetricsAccumulator;
+import org.swa4j.experiments.metrics.PredictionMetrics;
 import org.swa4j.experiments.preset.Preset;
 import org.swa4j.experiments.results.AtomicFiles;
 import org.swa4j.experiments.results.Json;
@@ -158,27 +160,14 @@ public final class StepTrace {
     private static Evaluation evaluate(ComputationGraph net, ImageDataset data, DataType type, Path file) throws IOException {
         DataSet batch = data.test(JobContext.EVAL_BATCH).next();
         INDArray probabilities = net.output(false, batch.getFeatures().castTo(type))[0].castTo(DataType.DOUBLE);
-        INDArray labels = batch.getLabels();
-        int n = (int) probabilities.size(0);
-        int classes = (int) probabilities.size(1);
-        double nll = 0;
-        int correct = 0;
+        MetricsAccumulator metrics = new MetricsAccumulator();
+        metrics.add(probabilities, batch.getLabels());
+        PredictionMetrics m = metrics.result();
         double[] values = probabilities.dup('c').data().asDouble();
-        for (int e = 0; e < n; e++) {
-            int label = labels.getRow(e).argMax().getInt(0);
-            nll -= Math.log(values[e * classes + label]);
-            int predicted = 0;
-            for (int k = 1; k < classes; k++) {
-                if (values[e * classes + k] > values[e * classes + predicted]) {
-                    predicted = k;
-                }
-            }
-            correct += predicted == label ? 1 : 0;
-        }
         ByteBuffer buf = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         buf.asDoubleBuffer().put(values);
         AtomicFiles.write(file, out -> out.write(buf.array()));
-        return new Evaluation(n, classes, nll / n, 100.0 * correct / n);
+        return new Evaluation((int) probabilities.size(0), (int) probabilities.size(1), m.nll(), m.accuracy());
     }
 
     /** Lists the tensors of {@code net} in layer order, each with its offset; returns the number of floats. */
