@@ -33,7 +33,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import data, models, presets, protocol, records
+from . import data, metrics, models, presets, protocol, records
 
 FORMAT = 1
 FILES = ("initial.f32", "step1.f32", "final.f32")
@@ -177,11 +177,10 @@ def compare_evaluation(directory, index, dataset, model):
     with torch.no_grad():
         theirs = F.softmax(model(torch.from_numpy(x).to(dtype)), dim=1).double().numpy()
     model.train()
-    rows = np.arange(len(y))
-    nll = float(-np.mean(np.log(theirs[rows, y])))
+    scored = metrics.prediction_metrics(theirs, y)
     return {"examples": len(y), "max_probability_difference": float(np.abs(mine - theirs).max()),
-            "nll_swa4j": ev["nll"], "nll_pytorch": nll, "accuracy_swa4j": ev["accuracy"],
-            "accuracy_pytorch": 100.0 * float(np.mean(theirs.argmax(axis=1) == y))}
+            "nll_swa4j": ev["nll"], "nll_pytorch": scored.nll, "accuracy_swa4j": ev["accuracy"],
+            "accuracy_pytorch": scored.accuracy}
 
 
 def relative(a, b, scale):
