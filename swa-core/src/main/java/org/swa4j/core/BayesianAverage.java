@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -27,7 +28,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * Cost per sample: one draw, one BatchNorm update pass and one inference pass over the evaluation data.
  * Several evaluation sets (a test set and its corrupted copies) share the samples: each sample is drawn
  * and BatchNorm-updated once and then predicts every set
- * ({@link #predict(Swag, SplittableRandom, double, int, DataSetIterator, List)}).
+ * ({@link #predict(Swag, SplittableRandom, double, int, DataSetIterator, List)}). The overloads that take an
+ * {@code IntConsumer} call it after each sample with the number of samples done (1 to S), so that a caller
+ * can show the progress of a long average: S BatchNorm passes over the training set can take minutes.
  *
  * <p>Rejects (IllegalArgumentException naming the value): null arguments, no evaluation set, {@code samples < 1}, a
  * negative or non-finite scale, a ComputationGraph without exactly one input and one output, an
@@ -55,11 +58,21 @@ public final class BayesianAverage {
      */
     public static INDArray predict(Swag<?> swag, SplittableRandom rng, double scale, int samples,
             DataSetIterator bnData, DataSetIterator data) {
+        return predict(swag, rng, scale, samples, bnData, data, done -> {
+        });
+    }
+
+    /**
+     * As {@link #predict(Swag, SplittableRandom, double, int, DataSetIterator, DataSetIterator)}, calling
+     * {@code afterSample} with the number of samples done after each sample has predicted {@code data}.
+     */
+    public static INDArray predict(Swag<?> swag, SplittableRandom rng, double scale, int samples,
+            DataSetIterator bnData, DataSetIterator data, IntConsumer afterSample) {
         if (data == null) {
             throw new IllegalArgumentException("swag, rng, bnData and data must not be null (got "
                     + Arrays.toString(new Object[] {swag, rng, bnData, data}) + ")");
         }
-        return predict(swag, rng, scale, samples, bnData, List.of(data)).get(0);
+        return predict(swag, rng, scale, samples, bnData, List.of(data), afterSample).get(0);
     }
 
     /**
@@ -75,9 +88,20 @@ public final class BayesianAverage {
      */
     public static List<INDArray> predict(Swag<?> swag, SplittableRandom rng, double scale, int samples,
             DataSetIterator bnData, List<? extends DataSetIterator> datasets) {
-        if (swag == null || rng == null || bnData == null || datasets == null || datasets.stream().anyMatch(d -> d == null)) {
-            throw new IllegalArgumentException("swag, rng, bnData and every evaluation set must not be null (got "
-                    + Arrays.toString(new Object[] {swag, rng, bnData, datasets}) + ")");
+        return predict(swag, rng, scale, samples, bnData, datasets, done -> {
+        });
+    }
+
+    /**
+     * As {@link #predict(Swag, SplittableRandom, double, int, DataSetIterator, List)}, calling
+     * {@code afterSample} with the number of samples done after each sample has predicted every set.
+     */
+    public static List<INDArray> predict(Swag<?> swag, SplittableRandom rng, double scale, int samples,
+            DataSetIterator bnData, List<? extends DataSetIterator> datasets, IntConsumer afterSample) {
+        if (swag == null || rng == null || bnData == null || datasets == null || datasets.stream().anyMatch(d -> d == null)
+                || afterSample == null) {
+            throw new IllegalArgumentException("swag, rng, bnData, every evaluation set and afterSample must not be null (got "
+                    + Arrays.toString(new Object[] {swag, rng, bnData, datasets, afterSample}) + ")");
         }
         if (datasets.isEmpty()) {
             throw new IllegalArgumentException("no evaluation set given: name at least one");
@@ -95,11 +119,11 @@ public final class BayesianAverage {
                         + " samples need " + samples + " passes over it");
             }
         }
-        return average(swag, rng, scale, samples, bnData, datasets);
+        return average(swag, rng, scale, samples, bnData, datasets, afterSample);
     }
 
     private static <T extends Model> List<INDArray> average(Swag<T> swag, SplittableRandom rng, double scale, int samples,
-            DataSetIterator bnData, List<? extends DataSetIterator> datasets) {
+            DataSetIterator bnData, List<? extends DataSetIterator> datasets, IntConsumer afterSample) {
         T work = swag.newNetwork();
         if (work instanceof ComputationGraph cg && (cg.getNumInputArrays() != 1 || cg.getNumOutputArrays() != 1)) {
             throw new IllegalArgumentException("ComputationGraph has " + cg.getNumInputArrays() + " inputs and "
@@ -115,6 +139,7 @@ public final class BayesianAverage {
             for (int d = 0; d < datasets.size(); d++) {
                 addPass(work, datasets.get(d), sums.get(d), s);
             }
+            afterSample.accept(s + 1);
         }
         List<INDArray> means = new ArrayList<>();
         for (int d = 0; d < datasets.size(); d++) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -136,6 +137,32 @@ class BayesianAverageTest {
         e = assertThrows(IllegalArgumentException.class, () -> BayesianAverage.predict(swag, new SplittableRandom(1), 0.5, 2, bn,
                 List.of(TestNets.iterator(sets.get(0)), once)));
         assertTrue(e.getMessage().contains("evaluation set 1") && e.getMessage().contains("cannot be reset"), e.getMessage());
+    }
+
+    @Test
+    void theProgressHookHearsEachSampleOnceItHasPredictedAndChangesNothing() {
+        MultiLayerNetwork net = TestNets.mln(7);
+        Swag<MultiLayerNetwork> swag = trained(net);
+        List<DataSet> bnBatches = TestNets.batches(5, 8, 3);
+        List<DataSet> testBatches = TestNets.batches(6, 4, 2);
+        CountingIterator bn = new CountingIterator(bnBatches);
+        CountingIterator test = new CountingIterator(testBatches);
+        int samples = 4;
+        List<int[]> heard = new ArrayList<>();
+        INDArray hooked = BayesianAverage.predict(swag, new SplittableRandom(3), 0.5, samples, bn, test,
+                done -> heard.add(new int[] {done, bn.batches, test.batches}));
+        assertEquals(samples, heard.size(), "one call per sample");
+        for (int s = 0; s < samples; s++) {
+            int done = s + 1;
+            assertArrayEquals(new int[] {done, done * bnBatches.size(), done * testBatches.size()}, heard.get(s),
+                    "call " + done + ": samples done, BatchNorm batches read, test batches read");
+        }
+        INDArray plain = BayesianAverage.predict(swag, new SplittableRandom(3), 0.5, samples, TestNets.iterator(bnBatches),
+                TestNets.iterator(testBatches));
+        assertArrayEquals(plain.ravel().toDoubleVector(), hooked.ravel().toDoubleVector(), 0.0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BayesianAverage.predict(swag,
+                new SplittableRandom(3), 0.5, samples, bn, test, null));
+        assertTrue(e.getMessage().contains("afterSample"), e.getMessage());
     }
 
     @Test

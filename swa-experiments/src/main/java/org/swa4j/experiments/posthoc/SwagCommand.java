@@ -143,7 +143,7 @@ public final class SwagCommand implements Callable<Integer> {
                         todo.stream().map(RunRecord::seed).toList());
                 for (RunRecord swa : todo) {
                     long t0 = System.nanoTime();
-                    RunRecord r = SwagReplay.run(results, p, settings, swa, data, provenance, command);
+                    RunRecord r = SwagReplay.run(results, p, settings, swa, data, provenance, command, stdout::println);
                     stdout.printf(Locale.ROOT, "seed %d: %s (%.0f s)%n", r.seed(), describe(r), (System.nanoTime() - t0) / 1e9);
                 }
             }

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -24,6 +26,7 @@ import org.swa4j.experiments.results.Json;
 import org.swa4j.experiments.results.Provenance;
 import org.swa4j.experiments.results.ResultsDirectory;
 import org.swa4j.experiments.results.RunRecord;
+import org.swa4j.experiments.results.Summary;
 import org.swa4j.experiments.results.SwagProvenance;
 import org.swa4j.experiments.runner.Cell;
 import org.swa4j.experiments.runner.JobContext;
@@ -76,9 +79,10 @@ final class SwagReplay {
     /**
      * Replays seed {@code seed}'s snapshots and writes its SWAG files and record; returns the record.
      * {@code swa} is the seed's SWA record; a diverged one gives a diverged SWAG record without results.
+     * {@code progress} gets a line after each sample of each budget's model average (sample, budget, seconds so far).
      */
     static RunRecord run(ResultsDirectory dir, Preset p, Preset.SwagOptions settings, RunRecord swa, ImageDataset data,
-            Provenance provenance, String command) throws IOException {
+            Provenance provenance, String command, Consumer<String> progress) throws IOException {
         long start = System.nanoTime();
         int seed = swa.seed();
         List<Integer> epochs = epochs(p, settings);
@@ -114,7 +118,10 @@ final class SwagReplay {
             }
             Double b = budgetAt.get(e);
             if (b != null) {
-                SwagEvaluation.Outcome o = SwagEvaluation.evaluate(swag, settings, seed, e - 1, batchNorm, test, labels);
+                double budget = b;
+                SwagEvaluation.Outcome o = SwagEvaluation.evaluate(swag, settings, seed, e - 1, batchNorm, test, labels,
+                        done -> progress.accept(String.format(Locale.ROOT, "seed %d, budget %s: sample %d/%d (%.0f s)", seed,
+                                Summary.budget(budget), done, settings.samples(), (System.nanoTime() - start) / 1e9)));
                 SwagEvaluation.save(dir, seed, swag, settings.budgets(), b, e, o, labels);
                 PredictionMetrics m = o.metrics();
                 metrics.put(e, m);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -66,9 +67,19 @@ public final class SwagEvaluation {
      */
     public static Outcome evaluate(Swag<ComputationGraph> swag, Preset.SwagOptions settings, int seed, int epoch,
             EpochIterator batchNorm, DataSetIterator test, int[] labels) {
+        return evaluate(swag, settings, seed, epoch, batchNorm, test, labels, done -> {
+        });
+    }
+
+    /**
+     * As {@link #evaluate(Swag, Preset.SwagOptions, int, int, EpochIterator, DataSetIterator, int[])}, calling
+     * {@code afterSample} with the number of samples done after each sample has predicted the test set.
+     */
+    public static Outcome evaluate(Swag<ComputationGraph> swag, Preset.SwagOptions settings, int seed, int epoch,
+            EpochIterator batchNorm, DataSetIterator test, int[] labels, IntConsumer afterSample) {
         SplittableRandom draws = sampling(seed);
         batchNorm.setEpoch(epoch);
-        INDArray mean = BayesianAverage.predict(swag, draws, settings.scale(), settings.samples(), batchNorm, test);
+        INDArray mean = BayesianAverage.predict(swag, draws, settings.scale(), settings.samples(), batchNorm, test, afterSample);
         double[][] p = mean.castTo(DataType.DOUBLE).toDoubleMatrix();
         return new Outcome(p, metrics(p, labels));
     }

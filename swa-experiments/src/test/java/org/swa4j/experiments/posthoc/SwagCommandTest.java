@@ -84,7 +84,10 @@ class SwagCommandTest {
                 List.of(new BudgetResult(1, 2, 25, 1.9, 5), new BudgetResult(1.5, 3, 26, 1.8, 4))));
         TestOutput.Result r = TestOutput.execute("swag", dir.toString(), "--threads", "2");
         assertEquals(0, r.exitCode(), r.text());
+        printed = r.text();
     }
+
+    static String printed;
 
     private static void snapshot(ComputationGraph net, double[] values, Path file) throws Exception {
         for (int i = 0; i < values.length; i++) {
@@ -130,6 +133,14 @@ class SwagCommandTest {
         float[] out = new float[n];
         ByteBuffer.wrap(bytes).order(order).asFloatBuffer().get(out);
         return out;
+    }
+
+    @Test
+    void eachSampleOfEachBudgetIsReportedAsItFinishes() {
+        List<String> lines = printed.lines().filter(l -> l.startsWith("seed 1, budget ")).map(l -> l.replaceAll(" \\(\\d+ s\\)$", ""))
+                .toList();
+        assertEquals(List.of("seed 1, budget 1: sample 1/2", "seed 1, budget 1: sample 2/2", "seed 1, budget 1.5: sample 1/2",
+                "seed 1, budget 1.5: sample 2/2"), lines, printed);
     }
 
     @Test
