@@ -158,7 +158,7 @@ def replay_trace(args):
     except (trace.TraceError, data.DataError, ValueError) as e:  # PresetError and the models' refusals are ValueErrors
         print(f"parity.py: {e}", file=sys.stderr)
         return 2
-    return 0 if result["first_step_agrees"] else 1
+    return 0 if result["first_step_agrees"] and result["initialisation"]["agrees"] else 1
 
 
 def main(argv):

@@ -670,6 +670,47 @@ class TraceTest(unittest.TestCase):
             self.assertLess(r["evaluation"]["max_probability_difference"], 1e-9)  # inference mode, running statistics
             self.assertAlmostEqual(r["evaluation"]["nll_pytorch"], r["evaluation"]["nll_swa4j"], places=9)
             self.assertTrue((Path(tmp) / "pytorch.json").is_file())
+            init = r["initialisation"]  # swa4j's draw of seed 1 against the peer's own: same rules, independent draws
+            self.assertTrue(init["agrees"], init["smallest"])
+            self.assertEqual((init["random_tensors"], init["constant_differs"]), (7, []))
+
+    def test_the_ks_test_is_the_textbook_one(self):
+        # D by counting from the definition; p = Q_KS(lambda) with Q_KS(x) = 2 sum (-1)^(k-1) exp(-2 k^2 x^2)
+        a = np.array([0.1, 0.4, 0.7, 0.9])
+        b = np.array([0.2, 0.3, 0.5, 0.6, 0.8])
+        grid = np.concatenate([a, b])
+        d_hand = max(abs(np.mean(a <= t) - np.mean(b <= t)) for t in grid)
+        self.assertAlmostEqual(trace.ks_two_sample(a, b)[0], d_hand, places=15)
+        rng = np.random.default_rng(5)
+        x, y = rng.normal(size=400), rng.normal(0.3, 1.0, size=300)
+        d, p = trace.ks_two_sample(x, y)
+        root = math.sqrt(400 * 300 / 700)
+        lam = (root + 0.12 + 0.11 / root) * d
+        q = 2 * sum((-1) ** (k - 1) * math.exp(-2 * k * k * lam * lam) for k in range(1, 200))
+        self.assertAlmostEqual(p, q, places=12)
+        self.assertLess(p, 1e-4)  # a shift of 0.3 standard deviations in 400 and 300 values
+        try:
+            from scipy import stats
+        except ImportError:
+            return
+        self.assertAlmostEqual(d, stats.ks_2samp(x, y).statistic, places=15)
+
+    def test_a_different_initial_distribution_is_found(self):
+        same = {k: v.detach().numpy().copy() for k, v in models.build("preresnet20", 1, 10, 2).state_dict().items()}
+        own = {k: v.detach().numpy().copy() for k, v in models.build("preresnet20", 1, 10, 3).state_dict().items()}
+        r = trace.compare_initialisation(same, own)
+        self.assertTrue(r["agrees"], r["smallest"])
+        self.assertEqual(r["random_tensors"], 22)  # 19 convolutions, the dense weight ... and no other drawn tensor
+        # what the KS test can see: a standard deviation 10% off in a 36,864-value convolution, and a variance twice
+        # the rule's (a fan-in for fan-out mistake at a stage boundary) in the 640-value dense weight
+        for tensor, factor in (("blocks.7.conv2.weight", 1.1), ("fc.weight", math.sqrt(2))):
+            r = trace.compare_initialisation(dict(same, **{tensor: same[tensor] * factor}), own)
+            self.assertFalse(r["agrees"], tensor)
+            self.assertEqual(r["smallest"]["tensor"], tensor)
+        gamma = dict(same, **{"blocks.0.bn1.weight": same["blocks.0.bn1.weight"] * 0.5})
+        r = trace.compare_initialisation(gamma, own)
+        self.assertFalse(r["agrees"])
+        self.assertEqual(r["constant_differs"], [{"tensor": "blocks.0.bn1.weight", "swa4j": 0.5, "pytorch": 1.0}])
 
     def test_damaged_traces_are_refused_naming_the_file(self):
         with tempfile.TemporaryDirectory() as tmp:
