@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 /** {@code swa parity DIR PEER_DIR}: compare swa4j's results with the PyTorch peer's, method by method and budget by budget. */
 @Command(name = "parity", mixinStandardHelpOptions = true,
         description = "Compare a swa4j results directory with the PyTorch peer's (benchmarks/pytorch/parity.py, same preset): "
-                + "per method and budget, n, mean ± std of test accuracy and NLL on each side, the difference swa4j − PyTorch "
+                + "per method and budget, n, mean ± std of test accuracy, test NLL and the last epoch's training loss on each side, the difference swa4j − PyTorch "
                 + "with its 95%% Welch confidence interval, and Welch's p. Writes FILE_PREFIX.csv and FILE_PREFIX.md.")
 public final class ParityCommand implements Callable<Integer> {
 

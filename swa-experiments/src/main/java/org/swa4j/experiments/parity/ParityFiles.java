@@ -18,7 +18,10 @@ import org.swa4j.experiments.results.ResultsDirectory;
  * includes {@code DIR/parity.md} in {@code report.md} and {@code report.html}, and first recomputes both
  * files when the peer's results are in {@code DIR/peer/} ({@link ResultsDirectory#peer}, {@link #refresh}).
  *
- * <p>CSV columns: {@value #HEADER}; NaN is an empty cell.
+ * <p>CSV columns: {@value #HEADER}; NaN is an empty cell. The metrics are {@code accuracy}, {@code nll} and
+ * {@code train_loss} (the training loss of the budget's last epoch, {@link ParityRow#trainLoss}), in that order
+ * for each method and budget; a method without a training loss of its own (MultiSWAG) has no {@code train_loss}
+ * line.
  */
 public final class ParityFiles {
 
@@ -64,6 +67,9 @@ public final class ParityFiles {
         for (ParityRow r : rows) {
             line(sb, r, "accuracy", r.accuracy(), 4);
             line(sb, r, "nll", r.nll(), 5);
+            if (r.trainLoss().nA() + r.trainLoss().nB() > 0) {
+                line(sb, r, "train_loss", r.trainLoss(), 5);
+            }
         }
         return sb.toString();
     }
@@ -107,6 +113,23 @@ public final class ParityFiles {
         }
         if (!notes.isEmpty()) {
             md.append('\n').append(String.join(" ", notes)).append('\n');
+        }
+        List<ParityRow> trained = result.rows().stream().filter(r -> r.trainLoss().nA() + r.trainLoss().nB() > 0).toList();
+        if (!trained.isEmpty()) {
+            md.append("\nTraining loss of the budget's last epoch: the mean over its steps of the loss each step minimises ")
+                    .append("(cross-entropy + ½·wd·Σw², training mode, augmented batches), as each side's records give it. ")
+                    .append("It says whether the two frameworks fit the training data equally well, apart from how the ")
+                    .append("networks generalise. EMA (weights averaged along SGD's run) and MultiSWAG train nothing of their ")
+                    .append("own and have no row.\n\n");
+            md.append("| method | budget | n swa4j / PyTorch | train loss swa4j | train loss PyTorch | Δ [95% CI] | p |\n");
+            md.append("|:---|:---|:---|---:|---:|---:|---:|\n");
+            for (ParityRow r : trained) {
+                WelchComparison t = r.trainLoss();
+                md.append("| ").append(r.method().toUpperCase(Locale.ROOT)).append(" | ").append(PeerComparison.budget(r.budget()))
+                        .append(" | ").append(t.nA()).append(" / ").append(t.nB())
+                        .append(" | ").append(pm(t.meanA(), t.stdA(), 4)).append(" | ").append(pm(t.meanB(), t.stdB(), 4))
+                        .append(" | ").append(delta(t, 4)).append(" | ").append(pValue(t.p())).append(" |\n");
+            }
         }
         md.append("\nRaw data: `parity.csv` (or the `--out` prefix of `swa parity`).\n");
         return md.toString();

@@ -56,16 +56,26 @@ public final class PeerComparison {
             return backend().startsWith(PEER_BACKEND);
         }
 
-        /** Accuracies and NLLs of the finished records of {@code method} at {@code budget}. */
+        /**
+         * Accuracies, NLLs and training losses of the finished records of {@code method} at {@code budget}; the
+         * training loss is that of the epoch row of the budget's last epoch, where the record has one with a loss.
+         */
         double[][] values(String method, double budget) {
             List<BudgetResult> found = new ArrayList<>();
+            List<Double> losses = new ArrayList<>();
             for (RunRecord r : records) {
                 if (r.isFinished() && r.method().equals(method)) {
-                    r.results().stream().filter(b -> b.budget() == budget).forEach(found::add);
+                    for (BudgetResult b : r.results()) {
+                        if (b.budget() == budget) {
+                            found.add(b);
+                            r.epochs().stream().filter(e -> e.epoch() == b.epochs() && e.trainLoss() != null).findFirst()
+                                    .ifPresent(e -> losses.add(e.trainLoss()));
+                        }
+                    }
                 }
             }
             return new double[][] {found.stream().mapToDouble(BudgetResult::accuracy).toArray(),
-                found.stream().mapToDouble(BudgetResult::nll).toArray()};
+                found.stream().mapToDouble(BudgetResult::nll).toArray(), losses.stream().mapToDouble(Double::doubleValue).toArray()};
         }
 
         long diverged(String method) {
@@ -156,7 +166,7 @@ public final class PeerComparison {
                 double[][] va = a.values(m, budget);
                 double[][] vb = b.values(m, budget);
                 rows.add(new ParityRow(m, budget, WelchComparison.of(va[0], vb[0]), WelchComparison.of(va[1], vb[1]),
-                        note(a, b, m, va[0].length, vb[0].length)));
+                        WelchComparison.of(va[2], vb[2]), note(a, b, m, va[0].length, vb[0].length)));
             }
         }
         return rows;

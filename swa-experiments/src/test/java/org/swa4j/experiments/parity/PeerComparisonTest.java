@@ -18,6 +18,7 @@ import org.swa4j.experiments.TestOutput;
 import org.swa4j.experiments.preset.Preset;
 import org.swa4j.experiments.preset.Presets;
 import org.swa4j.experiments.results.BudgetResult;
+import org.swa4j.experiments.results.EpochMetrics;
 import org.swa4j.experiments.results.Json;
 import org.swa4j.experiments.results.Provenance;
 import org.swa4j.experiments.results.ResultsDirectory;
@@ -40,7 +41,15 @@ class PeerComparisonTest {
                 "2026-01-01T00:00:00Z", "2026-01-01T00:01:00Z");
     }
 
-    /** A results directory of preset p with one record per (method, seed, accuracies at budgets 1 / 1.25 / 1.5). */
+    /** The training loss the records below give epoch {@code epoch} of a run whose budget-1 accuracy is {@code acc}. */
+    private static double trainLoss(double acc, int epoch) {
+        return 3.0 - acc / 50 + 0.001 * epoch;
+    }
+
+    /**
+     * A results directory of preset p with one record per (method, seed, accuracies at budgets 1 / 1.25), epoch rows
+     * with {@link #trainLoss} (none for MultiSWAG, which trains nothing of its own).
+     */
     private Path dir(String name, Preset p, String backend, Integer format, Map<String, double[]> accuracies) throws IOException {
         ResultsDirectory d = new ResultsDirectory(tmp.resolve(name));
         Json.write(d.runOptions(), new RunOptions(p, null, false, 2, "0/1", "test", format));
@@ -58,8 +67,12 @@ class PeerComparisonTest {
                 if (method.equals("swa")) {
                     results.add(new BudgetResult(1.25, 8, acc + 1, acc / 210, 2.0));
                 }
+                List<EpochMetrics> rows = new ArrayList<>();
+                for (int epoch = 1; epoch <= (method.equals("multiswag") ? 0 : method.equals("swa") ? 8 : 6); epoch++) {
+                    rows.add(new EpochMetrics(epoch, 0.05, trainLoss(acc, epoch), 90.0, null, null, null, 1.0, 10L));
+                }
                 Json.write(d.record(method, s + 1), new RunRecord(method, s + 1, RunRecord.FINISHED, null, p,
-                        provenance(backend), List.of(), results));
+                        provenance(backend), rows, results));
             }
         }
         return d.root();
@@ -92,6 +105,11 @@ class PeerComparisonTest {
         assertEquals(WelchComparison.of(new double[] {81.0 / 200, 82.0 / 200, 80.5 / 200},
                 new double[] {80.0 / 200, 81.5 / 200, 80.9 / 200, 81.1 / 200}), sgd.nll());
         assertEquals("", sgd.note());
+        assertEquals(WelchComparison.of(new double[] {trainLoss(81.0, 6), trainLoss(82.0, 6), trainLoss(80.5, 6)},
+                new double[] {trainLoss(80.0, 6), trainLoss(81.5, 6), trainLoss(80.9, 6), trainLoss(81.1, 6)}), sgd.trainLoss());
+        assertEquals(trainLoss(82.0, 8) - trainLoss(81.7, 8), rows.get("swa 1.25").trainLoss().difference(), 1e-12,
+                "SWA at 1.25 budgets: the loss of epoch 8, its last");
+        assertEquals(3, rows.get("swa 1.25").trainLoss().nB(), "the diverged PyTorch run is left out");
 
         assertEquals(3, rows.get("swa 1").accuracy().nB(), "the diverged PyTorch run is left out");
         assertEquals("1 PyTorch run(s) diverged, left out", rows.get("swa 1").note());
@@ -109,6 +127,11 @@ class PeerComparisonTest {
         assertTrue(md.startsWith("## PyTorch parity"), md);
         assertTrue(md.contains("| SGD | 1 | 3 / 4 | 81.17 ± 0.76 | 80.88 ± 0.63 | +0.29 ["), md);
         assertTrue(md.contains("FGE at budget 1: only in swa4j."), md);
+        assertTrue(csv.contains(String.format(java.util.Locale.ROOT, "\nsgd,1,train_loss,3,%.5f,", (trainLoss(81.0, 6)
+                + trainLoss(82.0, 6) + trainLoss(80.5, 6)) / 3)), csv);
+        assertTrue(md.contains("| method | budget | n swa4j / PyTorch | train loss swa4j | train loss PyTorch | Δ [95% CI] | p |"), md);
+        assertTrue(md.contains(String.format(java.util.Locale.ROOT, "| SWA | 1.25 | 3 / 3 | %.4f ± ", (trainLoss(82.0, 8)
+                + trainLoss(82.5, 8) + trainLoss(81.5, 8)) / 3)), md);
     }
 
     @Test
