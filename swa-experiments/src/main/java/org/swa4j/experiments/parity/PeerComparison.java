@@ -40,6 +40,10 @@ public final class PeerComparison {
     static final List<String> FREE_FIELDS = List.of("name", "description", "layers", "seeds", "methods", "swa.keep_snapshots",
             "paper");
 
+    /** The note of a MultiSWAG row, which has means but no interval or p. */
+    static final String MIXTURE_NOTE = "each result mixes the SWAG models of M seeds that the other results reuse, so they are "
+            + "not independent samples: means only, no interval or p";
+
     /** The backend named in the provenance of the peer's records starts with this. */
     public static final String PEER_BACKEND = "PyTorch";
 
@@ -165,6 +169,12 @@ public final class PeerComparison {
             for (double budget : budgets) {
                 double[][] va = a.values(m, budget);
                 double[][] vb = b.values(m, budget);
+                if (m.equals("multiswag")) { // each result mixes M runs that the next results reuse: not independent samples
+                    String note = note(a, b, m, va[0].length, vb[0].length);
+                    rows.add(new ParityRow(m, budget, WelchComparison.withoutTest(va[0], vb[0]), WelchComparison.withoutTest(va[1], vb[1]),
+                            WelchComparison.withoutTest(va[2], vb[2]), (note.isEmpty() ? "" : note + "; ") + MIXTURE_NOTE));
+                    continue;
+                }
                 rows.add(new ParityRow(m, budget, WelchComparison.of(va[0], vb[0]), WelchComparison.of(va[1], vb[1]),
                         WelchComparison.of(va[2], vb[2]), note(a, b, m, va[0].length, vb[0].length)));
             }

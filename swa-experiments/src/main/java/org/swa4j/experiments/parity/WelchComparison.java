@@ -51,6 +51,16 @@ public record WelchComparison(int nA, double meanA, double stdA, int nB, double 
         return new WelchComparison(a.length, meanA, stdA, b.length, meanB, stdB, d, df, low, high, p);
     }
 
+    /**
+     * Each side's n, mean and std and the difference of the means, without interval, df or p: for values that are
+     * not independent samples (MultiSWAG's results, each a mixture of runs that other results reuse).
+     */
+    public static WelchComparison withoutTest(double[] a, double[] b) {
+        WelchComparison c = of(a, b);
+        return new WelchComparison(c.nA(), c.meanA(), c.stdA(), c.nB(), c.meanB(), c.stdB(), c.difference(), Double.NaN, Double.NaN,
+                Double.NaN, Double.NaN);
+    }
+
     /** Commons Math's Welch-Satterthwaite degrees of freedom, which its TTest keeps protected. */
     private static final class SatterthwaiteDf extends TTest {
         static final SatterthwaiteDf INSTANCE = new SatterthwaiteDf();

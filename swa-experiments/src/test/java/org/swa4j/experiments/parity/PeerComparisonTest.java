@@ -80,7 +80,7 @@ class PeerComparisonTest {
 
     private Path swa4j(Preset p) throws IOException {
         return dir("swa4j", p, "CpuBackend (oneDNN)", ResultsFormat.CURRENT, Map.of("sgd", new double[] {81.0, 82.0, 80.5},
-                "swa", new double[] {82.0, 82.5, 81.5}, "fge", new double[] {80.0, 81.0, 80.2}));
+                "swa", new double[] {82.0, 82.5, 81.5}, "fge", new double[] {80.0, 81.0, 80.2}, "multiswag", new double[] {80.0, 80.4, 80.8}));
     }
 
     private Path peer(String name, Preset p, Map<String, double[]> accuracies) throws IOException {
@@ -92,10 +92,11 @@ class PeerComparisonTest {
         Preset p = Presets.load("quick");
         Path a = swa4j(p);
         Path b = peer("peer", p.withSeeds(4).withLayers("stock"), Map.of("sgd", new double[] {80.0, 81.5, 80.9, 81.1},
-                "swa", new double[] {81.9, 82.2, 81.0, Double.NaN}, "ema", new double[] {80.7, 80.9}));
+                "swa", new double[] {81.9, 82.2, 81.0, Double.NaN}, "ema", new double[] {80.7, 80.9},
+                "multiswag", new double[] {79.9, 80.3}));
         PeerComparison.Result r = PeerComparison.compare(a, b);
         Map<String, ParityRow> rows = PeerComparison.byKey(r.rows());
-        assertEquals(List.of("sgd 1", "ema 1", "fge 1", "swa 1", "swa 1.25"),
+        assertEquals(List.of("sgd 1", "ema 1", "fge 1", "swa 1", "swa 1.25", "multiswag 1"),
                 r.rows().stream().map(x -> x.method() + " " + PeerComparison.budget(x.budget())).toList());
 
         ParityRow sgd = rows.get("sgd 1");
@@ -113,6 +114,13 @@ class PeerComparisonTest {
 
         assertEquals(3, rows.get("swa 1").accuracy().nB(), "the diverged PyTorch run is left out");
         assertEquals("1 PyTorch run(s) diverged, left out", rows.get("swa 1").note());
+
+        ParityRow mixture = rows.get("multiswag 1");
+        assertEquals((80.0 + 80.4 + 80.8) / 3 - (79.9 + 80.3) / 2, mixture.accuracy().difference(), 1e-9);
+        assertTrue(Double.isNaN(mixture.accuracy().p()) && Double.isNaN(mixture.accuracy().ci95Low())
+                && Double.isNaN(mixture.nll().p()), "MultiSWAG's results are not independent: no test");
+        assertEquals(0, mixture.trainLoss().nA() + mixture.trainLoss().nB(), "MultiSWAG trains nothing of its own");
+        assertEquals(PeerComparison.MIXTURE_NOTE, mixture.note());
         assertEquals(83.0, rows.get("swa 1.25").accuracy().meanA(), 1e-12);
 
         assertEquals(0, rows.get("fge 1").accuracy().nB());
