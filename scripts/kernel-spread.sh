@@ -15,7 +15,7 @@ while read -r variant; do
   settings=(); [[ "$variant" != default ]] && read -r -a settings <<< "$variant"
   echo "== $variant" >&2
   rm -rf "${out:?}/$name"
-  env "${settings[@]}" "$root/bin/swa" run --preset "$preset" --out "$out/$name" "$@" > "$out/$name.log" 2>&1 \
+  env "${settings[@]}" "$root/bin/swa" run --preset "$preset" --out "$out/$name" "$@" < /dev/null > "$out/$name.log" 2>&1 \
     || { echo "failed: $variant (see $out/$name.log)" >&2; exit 1; }
 done < <("$root/scripts/kernel-variants.sh")
 python3 - "$out" <<'PY'
