@@ -169,7 +169,7 @@ public final class PeerComparison {
             for (double budget : budgets) {
                 double[][] va = a.values(m, budget);
                 double[][] vb = b.values(m, budget);
-                if (m.equals("multiswag")) { // each result mixes M runs that the next results reuse: not independent samples
+                if (Summary.sharesRuns(a.records(), m) || Summary.sharesRuns(b.records(), m)) { // not independent samples, as in summary.csv
                     String note = note(a, b, m, va[0].length, vb[0].length);
                     rows.add(new ParityRow(m, budget, WelchComparison.withoutTest(va[0], vb[0]), WelchComparison.withoutTest(va[1], vb[1]),
                             WelchComparison.withoutTest(va[2], vb[2]), (note.isEmpty() ? "" : note + "; ") + MIXTURE_NOTE));

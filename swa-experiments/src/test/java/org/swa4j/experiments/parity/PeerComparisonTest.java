@@ -24,6 +24,7 @@ import org.swa4j.experiments.results.Provenance;
 import org.swa4j.experiments.results.ResultsDirectory;
 import org.swa4j.experiments.results.ResultsFormat;
 import org.swa4j.experiments.results.RunRecord;
+import org.swa4j.experiments.results.SwagProvenance;
 import org.swa4j.experiments.runner.RunOptions;
 
 /**
@@ -71,8 +72,12 @@ class PeerComparisonTest {
                 for (int epoch = 1; epoch <= (method.equals("multiswag") ? 0 : method.equals("swa") ? 8 : 6); epoch++) {
                     rows.add(new EpochMetrics(epoch, 0.05, trainLoss(acc, epoch), 90.0, null, null, null, 1.0, 10L));
                 }
+                int seeds = e.getValue().length;
+                SwagProvenance mixture = method.equals("multiswag") // seed k mixes seeds k and k + 1 (cyclic): shared runs
+                        ? new SwagProvenance(new Preset.SwagOptions(2, 0.5, 2, 2, List.of(1.0)), "test", null,
+                                List.of(s + 1, (s + 1) % seeds + 1), "test") : null;
                 Json.write(d.record(method, s + 1), new RunRecord(method, s + 1, RunRecord.FINISHED, null, p,
-                        provenance(backend), rows, results));
+                        provenance(backend), rows, results, mixture));
             }
         }
         return d.root();
